@@ -1,0 +1,3 @@
+from chronique.cli import main
+
+main()

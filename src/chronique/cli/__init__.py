@@ -1,0 +1,15 @@
+"""The `chronique` command: thin verbs over the Python API (one module per area registers its verbs)."""
+
+from __future__ import annotations
+
+from chronique.cli.common import app
+
+# Each import registers that area's commands on `app` (and `eval_app`).
+from chronique.cli import ingest  # noqa: E402,F401  isort: skip
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    """Entry point of the `chronique` script."""
+    app()
