@@ -9,6 +9,7 @@
     │   └── MalformedRecordError   a broken JSONL line, WARC record, feed or truncated .gz
     ├── PipelineError         stages that cannot run together (a requirement nobody assigns)
     ├── StoreError            the database cannot be opened, migrated or written
+    ├── QueryError            a search query, question or API parameter chronique cannot use
     ├── SettingsError         a bad `chronique.toml` or `CHRONIQUE_*` value
     └── ModelNotInstalledError  a spaCy model the settings ask for is not installed
 
@@ -26,6 +27,7 @@ __all__ = [
     "MalformedRecordError",
     "ModelNotInstalledError",
     "PipelineError",
+    "QueryError",
     "SettingsError",
     "StoreError",
     "TooLargeError",
@@ -75,6 +77,10 @@ class PipelineError(ChroniqueError):
 
 class StoreError(ChroniqueError):
     """The SQLite store cannot be opened, migrated or written."""
+
+
+class QueryError(ChroniqueError):
+    """A search query, a question or an API parameter that cannot be used as given (#6)."""
 
 
 class SettingsError(ChroniqueError):
