@@ -7,13 +7,17 @@ over these names.
 from __future__ import annotations
 
 from chronique.errors import ChroniqueError, InputError
+from chronique.ingest import AddReport, add
 from chronique.model import Document, FuzzyDate, Granularity, Provenance, Span
 from chronique.pipeline import Pipeline
+from chronique.readers import read
 from chronique.settings import Settings, load_settings
+from chronique.store import Store, open_store
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "AddReport",
     "ChroniqueError",
     "Document",
     "FuzzyDate",
@@ -23,6 +27,10 @@ __all__ = [
     "Provenance",
     "Settings",
     "Span",
+    "Store",
     "__version__",
+    "add",
     "load_settings",
+    "open_store",
+    "read",
 ]

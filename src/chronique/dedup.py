@@ -12,13 +12,15 @@ that duplicates inside one batch are found too.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import sqlite3
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-from datasketch import MinHash
+if TYPE_CHECKING:  # numpy and datasketch load in ~0.5 s: only when a signature is computed
+    import numpy as np
 
 __all__ = [
     "NEAR_DUPLICATE_THRESHOLD",
@@ -50,7 +52,6 @@ NEAR_DUPLICATE_THRESHOLD = 0.4
 _SEED = 1
 # Stored signatures are only comparable under one hashing scheme: pin it (datasketch 2 made it a choice).
 _SCHEME = "affine32"
-_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME).permutations
 _WORD = re.compile(r"\w+")
 
 
@@ -106,17 +107,31 @@ def signature(text: str) -> Signature:
     key = hashlib.sha256(" ".join(tokens).encode("utf-8")).hexdigest()[:32]
     if len(tokens) < MIN_WORDS:
         return Signature(key, None)
-    minhash = MinHash(num_perm=NUM_PERM, seed=_SEED, permutations=_PERMUTATIONS, scheme=_SCHEME)
+    import numpy as np
+    from datasketch import MinHash
+
+    minhash = MinHash(num_perm=NUM_PERM, seed=_SEED, permutations=_permutations(), scheme=_SCHEME)
     minhash.update_batch(list(shingles(tokens)))
     return Signature(key, np.asarray(minhash.hashvalues, dtype=np.uint64))
 
 
+@functools.cache
+def _permutations() -> Any:
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME).permutations
+
+
 def similarity(a: np.ndarray, b: np.ndarray) -> float:
     """Estimated Jaccard similarity of two MinHash signatures."""
+    import numpy as np
+
     return float(np.count_nonzero(a == b)) / len(a)
 
 
 def _from_blob(blob: bytes) -> np.ndarray:
+    import numpy as np
+
     return np.frombuffer(blob, dtype="<u8").astype(np.uint64)
 
 

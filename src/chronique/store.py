@@ -346,6 +346,13 @@ class Store:
             raise StoreError(f"{prefix!r} is ambiguous ({', '.join(ids)}…); give more digits")
         return str(ids[0])
 
+    def row(self, doc_id: str) -> DocumentRow:
+        """The listing row of one document (story, duplicate link); raises StoreError when absent."""
+        found = self._conn.execute(f"SELECT {_ROW_COLUMNS} FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if found is None:
+            raise StoreError(f"{self.path}: no document {doc_id!r}; list ids with `chronique docs`")
+        return _row(found)
+
     def get(self, doc_id: str) -> Document:
         """The stored document with its layers; raises StoreError when absent."""
         for doc in self.iter_documents(ids=[doc_id]):

@@ -1,6 +1,162 @@
-"""`chronique add`, `chronique docs`, `chronique show`: reading sources into the store (#2).
-
-Work in progress: the verbs are registered as their Python API lands.
-"""
+"""`chronique add`, `chronique docs`, `chronique show`: sources into the store, and what it holds (#2)."""
 
 from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from typing import Annotated, Any
+
+import typer
+
+from chronique.cli.common import DbOption, FormatOption, QuietOption, app, fail, print_rows, settings_from
+from chronique.errors import ChroniqueError
+from chronique.ingest import add
+from chronique.model import Document
+from chronique.store import Store, open_store
+
+__all__ = ["add_command", "docs_command", "show_command"]
+
+DOC_COLUMNS = ("id", "date", "lang", "source", "title", "story")
+
+
+@app.command("add")
+def add_command(
+    paths: Annotated[
+        list[str],
+        typer.Argument(metavar="PATH...", help="Files, folders (read recursively), globs, or - for stdin."),
+    ],
+    db: DbOption = None,
+    quiet: QuietOption = False,
+    workers: Annotated[
+        int | None, typer.Option("--workers", "-w", help="Processes for the per-document stages.", min=1)
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Read news articles (txt, HTML, JSONL, WARC, RSS/Atom) into the store.
+
+    Documents already stored are skipped, duplicates join the story of the document they repeat, and a
+    file that cannot be read is reported and skipped; the exit code is 1 if any input failed.
+
+    Example: chronique add examples/ feed.xml --db news.db
+    """
+    settings = settings_from(db, workers=workers)
+    from tqdm import tqdm
+
+    bar = tqdm(unit=" doc", desc="adding", file=sys.stderr, disable=quiet or not sys.stderr.isatty())
+    try:
+        report = add(paths, settings=settings, progress=lambda n: _advance(bar, n))
+    except ChroniqueError as exc:
+        fail(str(exc))
+    finally:
+        bar.close()
+    for error in report.failed:
+        typer.echo(f"failed: {error}", err=True)
+    if as_json:
+        typer.echo(json.dumps({**report.to_dict(), "db": str(settings.db)}, ensure_ascii=False, indent=2))
+    elif not quiet:
+        typer.echo(f"{report.summary()} ({settings.db})")
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def _advance(bar: Any, n: int) -> None:
+    bar.update(n)
+
+
+def _open_readonly(db: Any) -> Store:
+    settings = settings_from(db)
+    try:
+        return open_store(settings.db, readonly=True)
+    except ChroniqueError as exc:
+        fail(str(exc))
+    raise AssertionError("unreachable")  # fail() exits
+
+
+@app.command("docs")
+def docs_command(
+    db: DbOption = None,
+    fmt: FormatOption = "table",
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Same as --format csv.")] = False,
+    lang: Annotated[str | None, typer.Option("--lang", help="Only documents in this language.")] = None,
+    search: Annotated[
+        str | None, typer.Option("--search", "-s", help="Full-text query (accents ignored).")
+    ] = None,
+    story: Annotated[str | None, typer.Option("--story", help="Only the documents of this story.")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", "-n", help="At most this many.", min=1)] = None,
+) -> None:
+    """List the stored documents: id, date, language, source, title and story.
+
+    Example: chronique docs --db news.db --search "sommet de Singapour" --csv
+    """
+    fmt = "json" if as_json else "csv" if as_csv else fmt
+    with _open_readonly(db) as store:
+        try:
+            rows = store.documents(lang=lang, search=search, story=story, limit=limit)
+        except ChroniqueError as exc:
+            fail(str(exc))
+    print_rows([row.to_dict() for row in rows], DOC_COLUMNS, fmt)
+
+
+def _layer_summary(doc: Document) -> dict[str, Any]:
+    return {
+        name: {"spans": len(spans), "labels": dict(Counter(s.label for s in spans).most_common())}
+        for name, spans in sorted(doc.layers.items())
+    }
+
+
+@app.command("show")
+def show_command(
+    doc_id: Annotated[str, typer.Argument(metavar="ID", help="A document id, or its first digits.")],
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="The whole document as JSON.")] = False,
+) -> None:
+    """Show one stored document: metadata, cleaned text, removed lines with their reasons, layers.
+
+    Example: chronique show 3f2a --db news.db
+    """
+    with _open_readonly(db) as store:
+        try:
+            doc = store.get(store.resolve(doc_id))
+            story_id = store.row(doc.id).story_id
+        except ChroniqueError as exc:
+            fail(str(exc))
+        siblings = [r for r in store.documents(story=story_id) if r.id != doc.id]
+    if as_json:
+        data = doc.to_dict()
+        data["story"] = {"id": story_id, "documents": [r.id for r in siblings]}
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    out = sys.stdout
+    date = (
+        f"{doc.published} ({doc.published.provenance}, {doc.published.confidence:g})"
+        if doc.published
+        else "-"
+    )
+    for label, value in (
+        ("id", doc.id),
+        ("source", doc.source),
+        ("url", doc.url),
+        ("title", doc.title),
+        ("lang", doc.lang),
+        ("date", date),
+        (
+            "story",
+            story_id + (f" (+{len(siblings)}: {', '.join(r.id for r in siblings)})" if siblings else ""),
+        ),
+    ):
+        out.write(f"{label:7} {value or '-'}\n")
+    out.write("\n" + doc.text.rstrip() + "\n")
+    removed = doc.layer("removed")
+    if removed:
+        out.write(f"\nremoved lines ({len(removed)}):\n")
+        for span in removed:
+            line = str(span.attrs.get("text") or span.text_of(doc.raw)).strip()
+            out.write(f"  [{span.label}] {line}\n")
+    out.write("\nlayers:\n")
+    for name, info in _layer_summary(doc).items():
+        labels = ", ".join(f"{label} {n}" for label, n in list(info["labels"].items())[:6])
+        out.write(f"  {name:11} {info['spans']:4}  {labels}\n")
+    if not doc.layers:
+        out.write("  (none: no stage has run on this document)\n")
