@@ -1,0 +1,1 @@
+"""Scorers behind `chronique eval …` and the evaluation gate (tests/test_gate_*.py)."""
