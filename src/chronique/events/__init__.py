@@ -1,0 +1,103 @@
+"""Stage `events`: who met whom, where, when, and whether it happened (issue #4).
+
+Triggers per language are data (`lang/<iso>/events.toml`); each clause with a trigger becomes a
+mention with participants (from the `entities` layer, the parse, coordination, "les deux dirigeants",
+demonyms and capitals as countries), a place, a date (its clause's time expression, or for the main
+news the document date, never finer) and a status; mentions of one event are merged
+(`merge.merge_mentions`). A mention needs a trigger and at least one participant or a place.
+
+    >>> doc = extract_events(doc)            # doc has text, lang, sentences, timex, entities
+    >>> [(e.label, e.attrs["date"]) for e in doc.layer("events")]
+"""
+
+from __future__ import annotations
+
+import re
+
+from chronique.events.mentions import Mention, ParsedText, Ref, sentence_mentions
+from chronique.events.merge import Event, merge_mentions, to_span
+from chronique.events.rules import EVENT_TYPES, event_rules, find_triggers
+from chronique.model import Document, Span
+from chronique.nlp import parse
+from chronique.pipeline import StageFn, register_stage
+from chronique.settings import Settings
+
+__all__ = ["EVENT_TYPES", "Event", "extract_events", "find_triggers", "make_events"]
+
+
+def _country_ref(doc: Document, name: str) -> Ref:
+    """A country as the document's entities name it, else through the entity registry, else by name."""
+    for span in doc.layer("entities"):
+        if span.attrs.get("name") == name:
+            return {"entity_id": span.attrs.get("entity_id"), "name": name}
+    try:
+        from chronique import entities as registry
+    except ImportError:
+        registry = None  # type: ignore[assignment]
+    resolve = getattr(registry, "resolve", None)
+    if resolve is not None:
+        try:
+            found = resolve(name, "en")
+        except Exception:  # noqa: BLE001  the registry is another stage's; a miss is not our failure
+            found = None
+        entity_id = getattr(found, "id", None) or getattr(found, "entity_id", None)
+        if isinstance(found, str):
+            entity_id = found
+        if entity_id:
+            return {"entity_id": str(entity_id), "name": name}
+    return {"entity_id": re.sub(r"[^\w]+", "-", name.lower()).strip("-"), "name": name}
+
+
+def extract_events(doc: Document, *, settings: Settings | None = None) -> Document:
+    """Fill `doc.layers["events"]` from the text, sentences, timex and entities layers."""
+    rules = event_rules(doc.lang)
+    if not rules.triggers:
+        doc.set_layer("events", [])
+        return doc
+    parsed = ParsedText(parse(doc.text, doc.lang, settings))
+    entities = doc.layer("entities")
+    timexes = doc.layer("timex")
+    sentences = doc.layer("sentences") or [Span(0, len(doc.text), "sentence")]
+    mentions: list[Mention] = []
+
+    def pair() -> list[Ref]:
+        # "les deux dirigeants": the people of the latest mention with two, else the last two named.
+        for mention in reversed(mentions):
+            if mention.persons >= 2:
+                return [dict(r) for r in mention.participants][:2]
+        people: list[Ref] = []
+        for span in reversed([e for e in entities if e.label == "person" and e.start < current[0]]):
+            ref = {"entity_id": span.attrs.get("entity_id"), "name": span.attrs.get("name") or ""}
+            if ref not in people:
+                people.append(ref)
+            if len(people) == 2:
+                break
+        return people if len(people) == 2 else []
+
+    current = [0]
+    for sentence in sentences:
+        current[0] = sentence.start
+        mentions += sentence_mentions(
+            doc,
+            sentence,
+            rules,
+            parsed,
+            entities=entities,
+            timexes=timexes,
+            country_ref=lambda name: _country_ref(doc, name),
+            pair=pair,
+        )
+    events = merge_mentions(mentions, doc, rules)
+    doc.set_layer("events", [to_span(event, doc, rules) for event in events])
+    return doc
+
+
+@register_stage(
+    "events", requires=("text", "lang", "sentences", "timex", "entities", "published"), assigns=("events",)
+)
+def make_events(settings: Settings) -> StageFn:
+    def run(doc: Document) -> Document:
+        return extract_events(doc, settings=settings)
+
+    return run
+

@@ -1,0 +1,483 @@
+"""Event mentions of one sentence: triggers grouped by clause, with participants, place, date, status.
+
+A sentence may tell several events ("Après avoir rencontré Erdogan à Ankara mercredi, Charles Michel a
+parlé jeudi par téléphone à Poutine"). With a dependency parse, each trigger belongs to the clause of
+its nearest verb, and every word of the sentence goes to the clause that governs it; without a parse
+(a language without a model), each word goes to the nearest trigger.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from chronique.events.rules import EventRules, Trigger, find_triggers
+from chronique.model import Document, FuzzyDate, Granularity, Span
+
+__all__ = ["Mention", "ParsedText", "Ref", "sentence_mentions"]
+
+Ref = dict[str, Any]  # {"entity_id": …, "name": …}
+
+PERSON = "person"
+PLACE_TYPES = frozenset({"country", "city", "region"})
+AGENT_TYPES = frozenset({"country", "organisation", "group"})
+# Types whose participants are countries, teams or organisations before people: in "l'armée turque a
+# perdu 33 soldats" or "France – Croatie" the actors are not the people named around them.
+GROUP_FIRST_TYPES = frozenset({"attack", "casualties", "disaster", "economy", "election", "sport"})
+# A phone call joins two places; the city in the dateline is not its place.
+PLACELESS_TYPES = frozenset({"phone_call"})
+# At most this many participants per mention: more means the clause is a list, not the event's cast
+# (read off the seeds and dev articles, where no gold event has more than three).
+MAX_PARTICIPANTS = 4
+# Words a genitive starts with: "le régime de Damas", "la province d'Idlib" name no actor.
+_GENITIVE = re.compile(r"(?:\b(?:de|du|des|d['’]|of)\s*)$", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class Mention:
+    """One event as one clause tells it."""
+
+    triggers: list[Trigger]
+    type: str
+    sentence: Span
+    participants: list[Ref] = field(default_factory=list)
+    place: Ref | None = None
+    timex: Span | None = None
+    date: FuzzyDate | None = None
+    status: str = "happened"
+    anaphoric: bool = False  # "cette visite", "la rencontre": refers to an event told elsewhere
+    persons: int = 0  # how many participants are people
+
+    @property
+    def start(self) -> int:
+        return self.triggers[0].start
+
+    @property
+    def anchored(self) -> bool:
+        return self.date is not None or self.place is not None
+
+
+class ParsedText:
+    """The dependency parse of a document, addressed by character offsets of `doc.text`."""
+
+    def __init__(self, parsed: Sequence[tuple[int, Any]]) -> None:
+        self.tokens: list[Any] = []
+        self.starts: list[int] = []
+        self.offsets: dict[int, int] = {}  # id(spacy Doc) → paragraph offset
+        for offset, sdoc in parsed:
+            self.offsets[id(sdoc)] = offset
+            for token in sdoc:
+                self.tokens.append(token)
+                self.starts.append(offset + token.idx)
+
+    def __bool__(self) -> bool:
+        return bool(self.tokens)
+
+    def at(self, char: int) -> Any | None:
+        """The token covering character `char` (or the last one starting before it)."""
+        index = bisect.bisect_right(self.starts, char) - 1
+        return self.tokens[index] if index >= 0 else None
+
+    def start_of(self, token: Any) -> int:
+        return int(self.offsets[id(token.doc)] + token.idx)
+
+
+def _clause_head(parsed: ParsedText, trigger: Trigger) -> Any | None:
+    tokens = [parsed.at(c) for c in range(trigger.start, trigger.end)]
+    tokens = [t for t in dict.fromkeys(tokens) if t is not None]
+    if not tokens:
+        return None
+    for token in tokens:
+        if token.pos_ == "VERB":
+            return token
+    token = tokens[0]
+    for _ in range(12):  # walk up to the nearest verb
+        if token.pos_ == "VERB" or token.dep_ == "ROOT" or token.head is token:
+            return token
+        token = token.head
+    return token
+
+
+def _owner(token: Any, heads: dict[int, int]) -> int | None:
+    """The group whose clause head governs `token` most closely."""
+    seen = 0
+    while seen < 40:
+        if token.i in heads:
+            return heads[token.i]
+        if token.head is token:
+            return None
+        token = token.head
+        seen += 1
+    return None
+
+
+@dataclass(slots=True)
+class _Group:
+    triggers: list[Trigger]
+    head: Any | None = None
+    tokens: list[Any] = field(default_factory=list)  # the words of its clause (parse only)
+
+    @property
+    def start(self) -> int:
+        return self.triggers[0].start
+
+    @property
+    def end(self) -> int:
+        return self.triggers[-1].end
+
+
+def _group(sentence: Span, triggers: list[Trigger], parsed: ParsedText) -> list[_Group]:
+    if not parsed:
+        return [_Group(triggers)]  # without a parse, one sentence tells one event
+    groups: dict[int, _Group] = {}
+    for trigger in triggers:
+        head = _clause_head(parsed, trigger)
+        key = head.i if head is not None else -1 - trigger.start
+        groups.setdefault(key, _Group([], head)).triggers.append(trigger)
+    result = list(groups.values())
+    if len(result) > 1:
+        heads = {g.head.i: n for n, g in enumerate(result) if g.head is not None}
+        first = parsed.at(sentence.start)
+        index = parsed.tokens.index(first) if first is not None else 0
+        while index < len(parsed.tokens) and parsed.start_of(parsed.tokens[index]) < sentence.end:
+            token = parsed.tokens[index]
+            index += 1
+            if parsed.start_of(token) < sentence.start or token.doc is not first.doc:  # type: ignore[union-attr]
+                continue
+            owner = _owner(token, heads)
+            if owner is None:
+                position = parsed.start_of(token)
+                owner = min(range(len(result)), key=lambda n: _distance(position, result[n]))
+            result[owner].tokens.append(token)
+    return result
+
+
+def _distance(position: int, group: _Group) -> int:
+    if position < group.start:
+        return group.start - position
+    return max(0, position - group.end)
+
+
+def _in_group(position: int, group: _Group, groups: list[_Group], parsed: ParsedText) -> bool:
+    if len(groups) == 1:
+        return True
+    if group.tokens:
+        token = parsed.at(position)
+        return token is not None and any(t is token for t in group.tokens)
+    return min(groups, key=lambda g: _distance(position, g)) is group
+
+
+def _ref(span: Span) -> Ref:
+    return {"entity_id": span.attrs.get("entity_id"), "name": span.attrs.get("name") or ""}
+
+
+def sentence_mentions(
+    doc: Document,
+    sentence: Span,
+    rules: EventRules,
+    parsed: ParsedText,
+    *,
+    entities: Sequence[Span],
+    timexes: Sequence[Span],
+    country_ref: Any,
+    pair: Any,
+) -> list[Mention]:
+    """The event mentions of one sentence (`country_ref(name)` and `pair()` come from the document)."""
+    text = doc.text
+    triggers = find_triggers(text, rules.lang, sentence.start, sentence.end)
+    if not triggers:
+        return []
+    groups = _group(sentence, triggers, parsed)
+    mentions: list[Mention] = []
+    for group in groups:
+        mention = _mention(
+            doc, sentence, group, groups, rules, parsed, entities, timexes, country_ref=country_ref, pair=pair
+        )
+        if mention is not None:
+            mentions.append(mention)
+    # A dated statement that reports another event of its sentence is that event's source, not news.
+    others = [m for m in mentions if m.type != "statement" and not m.anaphoric]
+    if others and parsed is not None:
+        mentions = [m for m in mentions if m.type != "statement" or not _reports(m, others, parsed)]
+    return mentions
+
+
+def _reports(statement: Mention, others: list[Mention], parsed: ParsedText) -> bool:
+    if not parsed:
+        return True
+    verb = _clause_head(parsed, statement.triggers[0])
+    if verb is None:
+        return True
+    subtree = {t.i for t in verb.subtree}
+    for other in others:
+        token = parsed.at(other.start)
+        if token is not None and token.doc is verb.doc and token.i in subtree:
+            return True
+    return False
+
+
+def _mention(
+    doc: Document,
+    sentence: Span,
+    group: _Group,
+    groups: list[_Group],
+    rules: EventRules,
+    parsed: ParsedText,
+    entities: Sequence[Span],
+    timexes: Sequence[Span],
+    *,
+    country_ref: Any,
+    pair: Any,
+) -> Mention | None:
+    text = doc.text
+    event_type = min((t.type for t in group.triggers), key=rules.rank)
+    mention = Mention(group.triggers, event_type, sentence)
+    first = group.triggers[0]
+    before = text[max(sentence.start, first.start - 12) : first.start]
+    mention.anaphoric = any(p.search(before) for p in rules.anaphor)
+
+    def inside(position: int) -> bool:
+        return sentence.start <= position < sentence.end and _in_group(position, group, groups, parsed)
+
+    sentence_entities = [e for e in entities if sentence.start <= e.start < sentence.end]
+    local = [e for e in sentence_entities if inside(e.start)]
+    # Place: a place name after a locative preposition, nearest to the trigger.
+    consumed: set[tuple[int, int]] = set()
+    if event_type not in PLACELESS_TYPES:
+        mention.place = _place(text, sentence, group, rules, parsed, local, inside, country_ref, consumed)
+    mention.participants = _participants(
+        text, sentence, group, groups, rules, parsed, local, sentence_entities, inside, country_ref, pair,
+        mention, consumed,
+    )
+    mention.persons = sum(1 for p in mention.participants if p.get("type") == PERSON)
+    for p in mention.participants:
+        p.pop("type", None)
+    # Date: the nearest dated time expression of the clause.
+    mention.timex = _timex(text, sentence, group, rules, timexes, inside)
+    if mention.timex is not None:
+        mention.date = _date_of(mention.timex)
+    if any(t.rule.needs_timex for t in group.triggers) and event_type == "statement" and mention.date is None:
+        return None
+    mention.status = _status(text, sentence, group, rules, mention, doc)
+    if mention.type == "visit" and mention.persons >= 2:
+        mention.type = "meeting"  # a leader visiting another for talks is a meeting in the gold (#4)
+    if not mention.participants and mention.place is None:
+        if mention.anaphoric or _definite(text, first, rules):
+            mention.anaphoric = True
+            return mention
+        return None
+    return mention
+
+
+_DEFINITE = re.compile(r"(?:\b(?:la|le|les|l['’]|du|de\s+la|the|their|leur|leurs)\s*)$", re.IGNORECASE)
+
+
+def _definite(text: str, trigger: Trigger, rules: EventRules) -> bool:
+    return bool(_DEFINITE.search(text[max(0, trigger.start - 8) : trigger.start]))
+
+
+def _place(
+    text: str,
+    sentence: Span,
+    group: _Group,
+    rules: EventRules,
+    parsed: ParsedText,
+    local: list[Span],
+    inside: Any,
+    country_ref: Any,
+    consumed: set[tuple[int, int]],
+) -> Ref | None:
+    candidates: list[tuple[int, Ref]] = []
+    trigger_tokens = {id(parsed.at(c)) for t in group.triggers for c in range(t.start, t.end)} if parsed else set()
+    for entity in local:
+        if entity.label not in PLACE_TYPES:
+            continue
+        before = text[max(sentence.start, entity.start - 60) : entity.start]
+        if not any(p.search(before) for p in rules.place):
+            continue
+        if parsed and not _hangs_on_event(parsed, entity, trigger_tokens, rules):
+            continue
+        consumed.add((entity.start, entity.end))
+        candidates.append((_distance(entity.start, group), _ref(entity)))
+    for phrase in rules.demonym_phrases:
+        if phrase.role != "place":
+            continue
+        for match in phrase.pattern.finditer(text, sentence.start, sentence.end):
+            found = rules.demonym(match.group("demonym"))
+            if found and inside(match.start()):
+                consumed.add(match.span("demonym"))
+                name = f"{found[1]} {phrase.english}"
+                candidates.append((_distance(match.start(), group), {"entity_id": _slug(name), "name": name}))
+    if not candidates:
+        return None
+    return min(candidates, key=lambda c: c[0])[1]
+
+
+def _hangs_on_event(parsed: ParsedText, entity: Span, trigger_tokens: set[int], rules: EventRules) -> bool:
+    """False for "la situation à Idlib": the name hangs on a noun that is neither trigger nor place noun."""
+    token = parsed.at(entity.start)
+    if token is None:
+        return True
+    while token.dep_ == "flat:name" and token.head is not token:
+        token = token.head
+    head = token.head
+    if id(head) in trigger_tokens or head.pos_ in ("VERB", "AUX") or head is token:
+        return True
+    if head.pos_ in ("NOUN", "PROPN"):
+        return head.lemma_.lower() in rules.place_nouns or head.text.lower() in rules.place_nouns
+    return True
+
+
+def _participants(
+    text: str,
+    sentence: Span,
+    group: _Group,
+    groups: list[_Group],
+    rules: EventRules,
+    parsed: ParsedText,
+    local: list[Span],
+    sentence_entities: list[Span],
+    inside: Any,
+    country_ref: Any,
+    pair: Any,
+    mention: Mention,
+    consumed: set[tuple[int, int]],
+) -> list[Ref]:
+    pool = list(local)
+    if mention.type == "statement" and parsed and group.head is not None:
+        # The speaker is the subject of the speech verb.
+        subject = {t.i for c in group.head.children if c.dep_.startswith("nsubj") for t in c.subtree}
+        pool = [e for e in local if (tok := parsed.at(e.start)) is not None and tok.i in subject]
+    elif parsed and group.head is not None and len(groups) > 1 and group.head.dep_ in ("advcl", "xcomp"):
+        # "Après avoir rencontré Erdogan, Charles Michel a parlé…": the infinitive's subject is the main one.
+        head = group.head
+        infinitive = "Inf" in head.morph.get("VerbForm") or any(
+            "Inf" in c.morph.get("VerbForm") for c in head.children if c.dep_.startswith("aux")
+        )
+        if infinitive:
+            parent = head.head
+            subject = {t.i for c in parent.children if c.dep_.startswith("nsubj") for t in c.subtree}
+            pool += [
+                e
+                for e in sentence_entities
+                if e not in pool and (tok := parsed.at(e.start)) is not None and tok.doc is parent.doc
+                and tok.i in subject
+            ]
+    people: list[Ref] = []
+    groups_: list[Ref] = []
+    for entity in pool:
+        if (entity.start, entity.end) in consumed:
+            continue
+        if entity.label == PERSON:
+            people.append({**_ref(entity), "type": PERSON})
+            continue
+        if _GENITIVE.search(text[max(sentence.start, entity.start - 5) : entity.start]):
+            continue
+        name = str(entity.attrs.get("name") or "")
+        if name in rules.metonyms:
+            groups_.append({**country_ref(rules.metonyms[name]), "type": "country"})
+        elif entity.label in AGENT_TYPES:
+            groups_.append({**_ref(entity), "type": entity.label})
+    for phrase in rules.demonym_phrases:
+        if phrase.role != "participant":
+            continue
+        for match in phrase.pattern.finditer(text, sentence.start, sentence.end):
+            found = rules.demonym(match.group("demonym"))
+            if found and inside(match.start()):
+                consumed.add(match.span("demonym"))
+                name = f"{found[1]} {phrase.english}"
+                groups_.append({"entity_id": _slug(name), "name": name, "type": "group"})
+    if mention.type != "statement":
+        for match in re.finditer(r"[\w-]+", text[sentence.start : sentence.end]):
+            position = sentence.start + match.start()
+            span = (position, sentence.start + match.end())
+            if span in consumed or not inside(position) or any(e.start <= position < e.end for e in local):
+                continue
+            found = rules.demonym(match.group())
+            if found:
+                groups_.append({**country_ref(found[0]), "type": "country"})
+    if any(p.search(text, sentence.start, sentence.end) for p in rules.pair):
+        people += [{**ref, "type": PERSON} for ref in pair()]
+    if mention.type in GROUP_FIRST_TYPES:
+        chosen = groups_ or people
+    else:
+        chosen = people or groups_
+    return _unique(chosen)[:MAX_PARTICIPANTS]
+
+
+def _unique(refs: list[Ref]) -> list[Ref]:
+    seen: set[str] = set()
+    result = []
+    for ref in refs:
+        key = str(ref.get("entity_id") or ref.get("name"))
+        if key and key not in seen:
+            seen.add(key)
+            result.append(ref)
+    return result
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^\w]+", "-", name.lower()).strip("-")
+
+
+def _timex(
+    text: str, sentence: Span, group: _Group, rules: EventRules, timexes: Sequence[Span], inside: Any
+) -> Span | None:
+    candidates = []
+    for timex in timexes:
+        if timex.label not in ("DATE", "TIME") or not inside(timex.start):
+            continue
+        if _date_of(timex) is None:
+            continue
+        before = text[max(sentence.start, timex.start - 12) : timex.start]
+        if any(p.search(before) for p in rules.not_event_date):
+            continue
+        candidates.append(timex)
+    if not candidates:
+        return None
+    return min(candidates, key=lambda t: _distance(t.start, group))
+
+
+def _date_of(timex: Span) -> FuzzyDate | None:
+    value = str(timex.attrs.get("value") or "")
+    value = value.split("T", 1)[0]
+    try:
+        return FuzzyDate.parse(value, provenance="timex", evidence=str(timex.attrs.get("rule", "")))
+    except ValueError:
+        return None
+
+
+def _status(text: str, sentence: Span, group: _Group, rules: EventRules, mention: Mention, doc: Document) -> str:
+    if group.tokens:
+        clause = " ".join(t.text for t in sorted(group.tokens, key=lambda t: t.i))
+    else:
+        clause = text[sentence.start : sentence.end]
+    cue = rules.status_cue(clause)
+    if cue == "denied":
+        return "denied"
+    published = doc.published
+    if mention.date is not None and published is not None:
+        if mention.date.start > published.end:
+            return "planned"
+        if mention.date.end < published.start:
+            return "happened"
+    if cue == "planned":
+        return "planned"
+    head = group.head
+    if head is not None and ("Fut" in head.morph.get("Tense") or "Cnd" in head.morph.get("Mood")):
+        return "planned"
+    if head is not None:
+        for child in head.children:
+            if child.dep_.startswith("aux") and ("Fut" in child.morph.get("Tense") or "Cnd" in child.morph.get("Mood")):
+                return "planned"
+    return "happened"
+
+
+def month_of(date: FuzzyDate) -> FuzzyDate:
+    """A date no finer than a month (for event dates read off a document date)."""
+    if date.granularity is Granularity.DAY:
+        return date.coarsen(Granularity.MONTH)
+    return date

@@ -1,0 +1,187 @@
+"""One event per real-world event of a document: mentions merged, main news marked, dates filled in.
+
+Seed 003 tells one Moscow meeting as "tête-à-tête", "rencontre" and "entretien": the `events` layer
+holds that meeting once, with every trigger in its `mentions` attribute (the linking stage reads one
+event per document and event, docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from chronique.events.mentions import Mention, Ref
+from chronique.events.rules import EventRules
+from chronique.model import Document, FuzzyDate, Granularity, Provenance, Span
+
+__all__ = ["Event", "merge_mentions"]
+
+# Types that may be one real-world event told with different words ("visite" then "rencontre").
+_FAMILIES = {"meeting": "encounter", "visit": "encounter", "summit": "encounter"}
+# Confidence of an event date read off the document date rather than from its own time expression:
+# the lead of a news article usually tells what happened on the day of publication, not always.
+DOCUMENT_DATE_CONFIDENCE = 0.5
+# Sentences at the top of a document that hold its main news (the headline and the lead).
+LEAD_SENTENCES = 2
+
+
+@dataclass(slots=True)
+class Event:
+    mentions: list[Mention] = field(default_factory=list)
+    main: bool = False
+
+    def best(self) -> Mention:
+        dated = [m for m in self.mentions if m.date is not None and m.participants]
+        return (dated or [m for m in self.mentions if m.participants] or self.mentions)[0]
+
+    @property
+    def participants(self) -> list[Ref]:
+        seen: dict[str, Ref] = {}
+        for mention in sorted(self.mentions, key=lambda m: (not m.participants, m.start)):
+            for ref in mention.participants:
+                seen.setdefault(str(ref.get("entity_id") or ref.get("name")), ref)
+        return list(seen.values())
+
+    @property
+    def place(self) -> Ref | None:
+        return next((m.place for m in self.mentions if m.place is not None), None)
+
+    @property
+    def date(self) -> FuzzyDate | None:
+        dates = [m.date for m in self.mentions if m.date is not None]
+        return min(dates, key=lambda d: d.granularity.rank) if dates else None
+
+    def type(self, rules: EventRules) -> str:
+        types = {m.type for m in self.mentions if not m.anaphoric} or {m.type for m in self.mentions}
+        if "visit" in types and any(m.persons >= 2 for m in self.mentions):
+            types = (types - {"visit"}) | {"meeting"}
+        return min(types, key=rules.rank)
+
+
+def _family(event_type: str) -> str:
+    return _FAMILIES.get(event_type, event_type)
+
+
+def _key(ref: Ref) -> str:
+    return str(ref.get("entity_id") or ref.get("name"))
+
+
+def _compatible(event: Event, mention: Mention) -> bool:
+    if {_family(m.type) for m in event.mentions} != {_family(mention.type)} and not mention.anaphoric:
+        if _family(mention.type) not in {_family(m.type) for m in event.mentions}:
+            return False
+    ours = {_key(r) for r in event.participants}
+    theirs = {_key(r) for r in mention.participants}
+    if ours and theirs and not ours & theirs:
+        return False
+    date = event.date
+    if date is not None and mention.date is not None and not date.compatible(mention.date):
+        return False
+    place = event.place
+    return not (place is not None and mention.place is not None and _key(place) != _key(mention.place))
+
+
+def _nearest_to(published: FuzzyDate | None, events: list[Event]) -> Event:
+    """The event closest in time to the document date (undated events last)."""
+
+    def distance(event: Event) -> float:
+        date = event.date
+        if date is None:
+            return float("inf")
+        if published is None:
+            return 0.0
+        return float(abs((date.start - published.start).days))
+
+    return min(events, key=distance)
+
+
+def merge_mentions(mentions: list[Mention], doc: Document, rules: EventRules) -> list[Event]:
+    """Group the mentions of one document into events (text order of first mention)."""
+    events: list[Event] = []
+    # 1. Mentions with a date or a place found events or join a compatible one.
+    for mention in mentions:
+        if not mention.anchored or mention.anaphoric:
+            continue
+        match = next((e for e in events if _compatible(e, mention)), None)
+        if match is None:
+            events.append(Event([mention]))
+        else:
+            match.mentions.append(mention)
+    # 2. Mentions with participants only join the compatible event nearest to the document date.
+    for mention in mentions:
+        if mention.anchored or mention.anaphoric:
+            continue
+        candidates = [e for e in events if _compatible(e, mention)]
+        if candidates:
+            _nearest_to(doc.published, candidates).mentions.append(mention)
+        else:
+            events.append(Event([mention]))
+    # 3. "Cette visite", "la rencontre": the latest event told before it, of the same family.
+    for mention in mentions:
+        if not mention.anaphoric:
+            continue
+        before = [e for e in events if e.mentions[0].start < mention.start and _compatible(e, mention)]
+        if before:
+            max(before, key=lambda e: max(m.start for m in e.mentions if m.start < mention.start)).mentions.append(
+                mention
+            )
+        elif mention.participants or mention.place is not None:
+            events.append(Event([mention]))
+    for event in events:
+        event.mentions.sort(key=lambda m: m.start)
+    events.sort(key=lambda e: e.mentions[0].start)
+    _mark_main(events, doc)
+    return events
+
+
+def _mark_main(events: list[Event], doc: Document) -> None:
+    sentences = doc.layer("sentences")
+    lead_end = sentences[min(LEAD_SENTENCES, len(sentences)) - 1].end if sentences else 0
+    for event in events:
+        event.main = any(m.start < lead_end for m in event.mentions if not m.anaphoric)
+    if events and not any(e.main for e in events):
+        max(events, key=lambda e: (len(e.mentions), -e.mentions[0].start)).main = True
+
+
+def event_date(event: Event, doc: Document) -> FuzzyDate | None:
+    """The event's own date, or for the main news without one, the document date (never finer)."""
+    date = event.date
+    if date is not None or not event.main or doc.published is None:
+        return date
+    if event.best().status != "happened":
+        return None
+    published = doc.published
+    if published.granularity.rank > Granularity.MONTH.rank:
+        return None  # a year-level document date says nothing useful about the event
+    return FuzzyDate(
+        published.value,
+        published.granularity,
+        Provenance(published.provenance),
+        min(published.confidence, DOCUMENT_DATE_CONFIDENCE),
+        "document date",
+    )
+
+
+def to_span(event: Event, doc: Document, rules: EventRules) -> Span:
+    best = event.best()
+    trigger = best.triggers[0]
+    date = event_date(event, doc)
+    statuses = [m.status for m in event.mentions if not m.anaphoric] or [best.status]
+    status = "denied" if "denied" in statuses else best.status
+    if date is not None and doc.published is not None and status != "denied":
+        if date.start > doc.published.end:
+            status = "planned"
+        elif date.end < doc.published.start:
+            status = "happened"
+    attrs: dict[str, Any] = {
+        "participants": event.participants,
+        "place": event.place,
+        "date": date.to_dict() if date is not None else None,
+        "status": status,
+        "main": event.main,
+        "sentence": [best.sentence.start, best.sentence.end],
+        "timex": [best.timex.start, best.timex.end] if best.timex is not None else None,
+        "mentions": [[t.start, t.end] for m in event.mentions for t in m.triggers],
+        "trigger": doc.text[trigger.start : trigger.end],
+    }
+    return Span(trigger.start, trigger.end, event.type(rules), attrs)

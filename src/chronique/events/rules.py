@@ -1,0 +1,163 @@
+"""The event rules of one language, compiled from `lang/<iso>/events.toml`, and the `events` checker."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from chronique.lang import load_rules, register_checker
+
+__all__ = ["EVENT_TYPES", "EventRules", "Trigger", "TriggerRule", "event_rules", "find_triggers"]
+
+# DESIGN's event types; `precedence` in the data orders them when triggers share a clause.
+EVENT_TYPES = (
+    "meeting", "visit", "phone_call", "summit", "agreement", "statement", "attack", "casualties",
+    "election", "disaster", "trial", "sport", "economy", "other",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class TriggerRule:
+    type: str
+    concept: str
+    pattern: re.Pattern[str]
+    needs_timex: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """One trigger match in the text: `[start, end)` and the event type it signals."""
+
+    start: int
+    end: int
+    type: str
+    rule: TriggerRule
+
+
+@dataclass(frozen=True, slots=True)
+class DemonymPhrase:
+    role: str  # "place" or "participant"
+    pattern: re.Pattern[str]
+    english: str
+
+
+@dataclass(frozen=True, slots=True)
+class EventRules:
+    lang: str
+    triggers: tuple[TriggerRule, ...]
+    precedence: tuple[str, ...]
+    status: tuple[tuple[str, re.Pattern[str]], ...]
+    pair: tuple[re.Pattern[str], ...]
+    anaphor: tuple[re.Pattern[str], ...]
+    place: tuple[re.Pattern[str], ...]
+    place_nouns: frozenset[str]
+    not_event_date: tuple[re.Pattern[str], ...]
+    demonym_phrases: tuple[DemonymPhrase, ...]
+    demonyms: tuple[tuple[re.Pattern[str], str, str], ...]  # (pattern, country, adjective)
+    metonyms: dict[str, str]  # canonical name → country
+
+    def rank(self, event_type: str) -> int:
+        """Precedence of a type when several triggers share a clause (lower wins)."""
+        try:
+            return self.precedence.index(event_type)
+        except ValueError:
+            return len(self.precedence)
+
+    def status_cue(self, text: str) -> str | None:
+        """`planned` or `denied` when `text` holds a cue for it (denial wins)."""
+        found = {status for status, pattern in self.status if pattern.search(text)}
+        for status in ("denied", "planned"):
+            if status in found:
+                return status
+        return None
+
+    def demonym(self, word: str) -> tuple[str, str] | None:
+        """(country, English adjective) for a demonym such as `turque`, else None."""
+        for pattern, country, adjective in self.demonyms:
+            if pattern.fullmatch(word):
+                return country, adjective
+        return None
+
+
+def _compile(pattern: str, *, ignore_case: bool = True) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE if ignore_case else 0)
+
+
+@functools.cache
+def event_rules(lang: str | None) -> EventRules:
+    """The compiled rules of `lang` (empty rules for a language without an events.toml)."""
+    data = load_rules(lang or "", "events")
+    # English demonyms are capitalised words; matching them case-sensitively keeps "us" from being US.
+    case_sensitive = lang == "en"
+    return EventRules(
+        lang=lang or "",
+        triggers=tuple(
+            TriggerRule(
+                rule["type"], rule.get("concept", ""), _compile(rule["pattern"]), bool(rule.get("needs_timex"))
+            )
+            for rule in data.get("trigger", [])
+        ),
+        precedence=tuple(data.get("precedence", EVENT_TYPES)),
+        status=tuple((rule["status"], _compile(rule["pattern"])) for rule in data.get("status", [])),
+        pair=tuple(_compile(rule["pattern"]) for rule in data.get("pair", [])),
+        anaphor=tuple(_compile(rule["pattern"]) for rule in data.get("anaphor", [])),
+        place=tuple(_compile(rule["pattern"]) for rule in data.get("place", [])),
+        place_nouns=frozenset(data.get("place_nouns", [])),
+        not_event_date=tuple(_compile(rule["pattern"]) for rule in data.get("not_event_date", [])),
+        demonym_phrases=tuple(
+            DemonymPhrase(rule["role"], _compile(rule["pattern"], ignore_case=not case_sensitive), rule["english"])
+            for rule in data.get("demonym_phrase", [])
+        ),
+        demonyms=tuple(
+            (_compile(rule["pattern"], ignore_case=not case_sensitive), rule["country"], rule["adjective"])
+            for rule in data.get("demonym", [])
+        ),
+        metonyms={
+            name: country for rule in data.get("metonym", []) for name, country in rule["countries"].items()
+        },
+    )
+
+
+def find_triggers(text: str, lang: str | None, start: int = 0, end: int | None = None) -> list[Trigger]:
+    """Non-overlapping trigger matches in `text[start:end]`, longest first where they overlap."""
+    rules = event_rules(lang)
+    end = len(text) if end is None else end
+    found: list[Trigger] = []
+    for rule in rules.triggers:
+        for match in rule.pattern.finditer(text, start, end):
+            found.append(Trigger(match.start(), match.end(), rule.type, rule))
+    found.sort(key=lambda t: (t.start, -(t.end - t.start), rules.rank(t.type)))
+    kept: list[Trigger] = []
+    for trigger in found:
+        if kept and trigger.start < kept[-1].end:
+            if trigger.end - trigger.start > kept[-1].end - kept[-1].start:
+                kept[-1] = trigger
+            continue
+        kept.append(trigger)
+    return kept
+
+
+@register_checker("events")
+def check_example(lang: str, rule: dict[str, Any], example: Any) -> None:
+    """Each kind of rule in events.toml states what its examples must show."""
+    rules = event_rules(lang)
+    if "type" in rule:  # a trigger
+        types = [t.type for t in find_triggers(example, lang) if t.rule.concept == rule.get("concept")]
+        assert types, f"{lang} trigger {rule.get('concept')!r}: no {rule['type']} trigger found in {example!r}"
+    elif "status" in rule:
+        assert rules.status_cue(example) == rule["status"], f"{lang}: {example!r} should be {rule['status']}"
+    elif "countries" in rule:
+        assert rules.metonyms.get(example["name"]) == example["country"], f"{lang}: metonym {example!r}"
+    elif "country" in rule:
+        words = re.findall(r"[\w-]+", example)
+        assert any(rules.demonym(w) == (rule["country"], rule["adjective"]) for w in words), (
+            f"{lang}: no demonym of {rule['country']} in {example!r}"
+        )
+    elif "role" in rule:
+        match = _compile(rule["pattern"], ignore_case=lang != "en").search(example)
+        assert match and rules.demonym(match.group("demonym")), f"{lang}: {rule['concept']} not in {example!r}"
+    else:  # pair, anaphor, place, not_event_date: anchored ones are written "what comes before|the word"
+        before = example.split("|")[0] if "|" in example else example
+        assert _compile(rule["pattern"]).search(before), f"{lang} {rule.get('concept')}: {example!r}"
