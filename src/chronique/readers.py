@@ -76,6 +76,12 @@ METADATA_CONFIDENCE = 0.9
 # binary (images, PDFs, archives); real articles, even badly encoded ones, stay far below.
 BINARY_CONTROL_SHARE = 0.05
 _SNIFF_BYTES = 8192
+# A cp1252 reading is kept when this share of its non-ASCII characters are accented letters or
+# typographic signs, and they are at most this share of all letters (French prose: ~4%, Russian
+# misread as cp1252: ~100%).
+WESTERN_SHARE = 0.9
+WESTERN_HIGH_LETTERS = 0.3
+_WESTERN_SIGNS = frozenset("’‘“”«»–—…€œŒ\u00a0°§£©®")
 # htmldate drops dates after "today" unless told a bound; a fixed one keeps reading deterministic.
 _HTMLDATE_MAX = "2099-12-31"
 
@@ -286,12 +292,34 @@ def decode(data: bytes, source: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    try:
+        western = data.decode("cp1252")
+    except UnicodeDecodeError:
+        western = ""
+    if western and _looks_western(western):
+        return western
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
     if best is None:
         raise DecodeError(source, "cannot tell the text encoding", "convert the file to UTF-8")
     return str(best)
+
+
+def _looks_western(text: str) -> bool:
+    """True when `text`, decoded as cp1252, reads like a Western European language.
+
+    charset-normalizer alone reads a short French text in cp1252 as a Baltic or Central European code
+    page ("serré" came out "serrť"): check the Western reading first. Its non-ASCII characters must be
+    accented Latin letters or typographic signs, and a minority of the letters, as in French, Spanish
+    or German; Cyrillic or Greek text misread as cp1252 is nearly all high letters and fails.
+    """
+    high = [c for c in text if ord(c) > 127]
+    if not high:
+        return True
+    western = sum(1 for c in high if "\u00c0" <= c <= "\u00ff" or c in _WESTERN_SIGNS)
+    letters = sum(1 for c in text if c.isalpha())
+    return western >= WESTERN_SHARE * len(high) and len(high) <= WESTERN_HIGH_LETTERS * max(letters, 1)
 
 
 def _normalise(text: str) -> str:
@@ -421,7 +449,9 @@ def parse_published(
 def _read_container(
     path: Path, source: str, kind: str, gzipped: bool, settings: Settings
 ) -> Iterator[ReadResult]:
-    handle = cast(IO[bytes], gzip.open(path, "rb") if gzipped else open(path, "rb"))  # noqa: SIM115
+    # warcio reads gzipped WARC itself, record by record, which lets it keep the records before a cut.
+    unzip = gzipped and kind != "warc"
+    handle = cast(IO[bytes], gzip.open(path, "rb") if unzip else open(path, "rb"))  # noqa: SIM115
     with handle:
         yield from _read_container_stream(handle, source, kind, settings)
 
@@ -534,6 +564,9 @@ def _warc_records(handle: IO[bytes], source: str, settings: Settings) -> Iterato
             if len(payload) > settings.max_file_bytes:
                 yield _too_large(where, len(payload), settings)
                 continue
+            if getattr(record.raw_stream, "limit", 0) > 0:  # fewer bytes than the record announced
+                yield MalformedRecordError(where, "truncated record; the records before were read")
+                return
             try:
                 doc = read_bytes(payload, where, html=True, url=url or None)
             except InputError as exc:

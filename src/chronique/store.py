@@ -25,7 +25,7 @@ from types import TracebackType
 from typing import Any
 
 from chronique import dedup
-from chronique.errors import StoreError
+from chronique.errors import QueryError, StoreError
 from chronique.model import Document, FuzzyDate, Span
 from chronique.settings import Settings, load_settings
 
@@ -328,7 +328,7 @@ class Store:
         """The full id of the one document whose id starts with `prefix`."""
         prefix = prefix.strip().lower()
         if len(prefix) < MIN_ID_PREFIX or not re.fullmatch(r"[0-9a-f]+", prefix):
-            raise StoreError(
+            raise QueryError(
                 f"{prefix!r}: give at least {MIN_ID_PREFIX} hex digits of an id from `chronique docs`"
             )
         ids = [
@@ -443,7 +443,7 @@ class Store:
             return [_row(r) for r in self._conn.execute(sql, params)]
         except sqlite3.OperationalError as exc:
             if search is not None and ("fts5" in str(exc) or "syntax" in str(exc)):
-                raise StoreError(f"search {search!r}: {exc}; quote words with special characters") from exc
+                raise QueryError(f"search {search!r}: {exc}; quote words with special characters") from exc
             raise
 
 
