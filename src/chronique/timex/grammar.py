@@ -1,0 +1,143 @@
+"""Rule data (`lang/<iso>/timex.toml`) compiled into lexicons and regexes, once per language.
+
+Lexicon tables map words to concepts; a `[[pattern]]` regex names a lexicon as `{month}` and gets a
+named group matching every word of it (`{day2}` is a second group over the same words). A few
+placeholders are language-neutral and defined here (`{day}`, `{year}`, `{hour}`, `{num}` …).
+Matching runs over the text with ’ turned into ' (same length, so offsets do not move).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from chronique.lang import load_rules
+
+__all__ = ["Grammar", "Pattern", "grammar", "normalise"]
+
+# Language-neutral placeholders. Years run 1000-2099: older ones are too rare in news to be worth the
+# false dates ("1500 manifestants"); a two-digit year is only taken right after a month name.
+_BUILTIN: dict[str, str] = {
+    "day": r"(?:1er|1st|2nd|3rd|[23]?1st|2[23](?:nd|rd)|(?:[12]\d|3[01]|0?[1-9])(?:th)?)(?!\d)",
+    "month_num": r"(?:0?[1-9]|1[0-2])",
+    "month_num2": r"(?:0[1-9]|1[0-2])",
+    "year": r"(?<![\d.,])(?:1\d\d\d|20\d\d)(?![\d]|[.,]\d)",
+    "year2": r"'?\d\d(?!\d)",
+    "year2_full": r"(?:1\d\d\d|20\d\d|\d\d)(?!\d)",
+    "hour": r"(?:[01]?\d|2[0-4])",
+    "minute": r"(?:[0-5]\d)",
+    "decade_digits": r"(?:1\d\d0|20\d0|\d0)(?!\d)",
+    "roman": r"(?:X{0,2}(?:IX|IV|V?I{0,3}))(?=[eè])",
+}
+
+_PLACEHOLDER = re.compile(r"\{([a-z_]+\d?(?:_[a-z]+)?)\}")
+
+
+def normalise(phrase: str) -> str:
+    """Lookup key of a matched word: lower case, one space, straight apostrophe."""
+    return re.sub(r"\s+", " ", phrase.replace("’", "'").strip().lower())
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    concept: str
+    kind: str
+    regex: re.Pattern[str]
+    direction: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Grammar:
+    lang: str
+    lexicons: Mapping[str, Mapping[str, Any]]
+    patterns: tuple[Pattern, ...]
+    tenses: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...]
+    guards: tuple[re.Pattern[str], ...]
+    settings: Mapping[str, Any]
+
+    def lookup(self, kind: str, phrase: str) -> Any:
+        """The concept of `phrase` in lexicon `kind` (None when absent)."""
+        return self.lexicons.get(kind, {}).get(normalise(phrase))
+
+
+def _word_regex(word: str, edge: str) -> str:
+    escaped = re.escape(word.replace("’", "'"))
+    escaped = escaped.replace(r"\ ", r"\s+").replace(" ", r"\s+")
+    if word[:1].isalnum():
+        escaped = r"(?<!\w)" + escaped  # "mi-novembre": a hyphen may come before a word
+    if word[-1:].isalnum():
+        escaped += rf"(?!{edge})"
+    return escaped
+
+
+def _alternation(words: list[str], case_sensitive: set[str], edge: str = r"\w|-\w{3}") -> str:
+    """One group matching any of `words` as whole words: not followed by a letter, nor by a hyphen and a
+    word ("dix-huit" is one number), but "ce mois-ci" is fine."""
+    alts = []
+    for word in sorted(set(words), key=lambda w: (-len(w), w)):
+        alt = _word_regex(word, edge)
+        alts.append(f"(?-i:{alt})" if word in case_sensitive else alt)
+    return "(?:" + "|".join(alts) + ")"
+
+
+def _number_regex(words: list[str]) -> str:
+    word = _alternation(words, set(), edge=r"\w")  # "dix-huit": the hyphen joins number words
+    return rf"(?:\d+(?:[.,]\d+)?(?![\d/])|{word}(?:(?:-|\s+et\s+|\s+and\s+|\s+){word})*)"
+
+
+@functools.cache
+def grammar(lang: str) -> Grammar:
+    """The compiled grammar of `lang` (empty for a language with no `timex.toml`)."""
+    data = load_rules(lang, "timex")
+    settings: dict[str, Any] = dict(data.get("settings", {}))
+    lexicons: dict[str, dict[str, Any]] = {}
+    words_of: dict[str, list[str]] = {}  # by lexicon, and by lexicon_concept ({fraction_before})
+    case_sensitive: dict[str, set[str]] = {}
+    reserved = {"pattern", "tense", "guard", "settings"}
+    for kind, rules in data.items():
+        if kind in reserved or not isinstance(rules, list):
+            continue
+        lexicon = lexicons.setdefault(kind, {})
+        for rule in rules:
+            words = rule.get("words", [])
+            pairs = words.items() if isinstance(words, dict) else ((w, rule.get("concept")) for w in words)
+            for word, concept in pairs:
+                lexicon[normalise(word)] = concept
+                words_of.setdefault(kind, []).append(word)
+                words_of.setdefault(f"{kind}_{rule.get('concept')}", []).append(word)
+                if rule.get("case_sensitive"):
+                    case_sensitive.setdefault(kind, set()).add(word)
+
+    def expand(match: re.Match[str]) -> str:
+        name = match[1]
+        base = name if name in _BUILTIN or name in words_of else name.rstrip("0123456789")
+        if base == "num":
+            body = _number_regex(words_of.get("number", []))
+        elif base in _BUILTIN:
+            body = _BUILTIN[base]
+        elif base in words_of:
+            body = _alternation(words_of[base], case_sensitive.get(base.split("_")[0], set()))
+        else:
+            raise ValueError(f"lang/{lang}/timex.toml: unknown placeholder {{{name}}}")
+        return f"(?P<{name}>{body})"
+
+    flags = re.IGNORECASE
+    patterns = tuple(
+        Pattern(
+            rule["concept"],
+            rule["kind"],
+            re.compile(_PLACEHOLDER.sub(expand, rule["regex"]), flags),
+            rule.get("direction"),
+        )
+        for rule in data.get("pattern", [])
+    )
+    # Tense cues are case-sensitive on purpose: "Ankara" is no future tense.
+    tenses = tuple(
+        (rule["concept"], re.compile(rule["regex"]), frozenset(rule.get("exclude", [])))
+        for rule in data.get("tense", [])
+    )
+    guards = tuple(re.compile(rule["regex"], flags) for rule in data.get("guard", []))
+    return Grammar(lang, lexicons, patterns, tenses, guards, settings)

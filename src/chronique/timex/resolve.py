@@ -1,0 +1,344 @@
+"""Anchoring: TIMEX3 values from the parts and recipe that `detect` found, a document date and the narrative.
+
+- Relative days ("hier", "yesterday") and units ("la semaine dernière") count from the document date.
+- "la veille", "le lendemain", "two days later" count from the last day-level date of the narrative.
+- A weekday, a month or a day without a year takes its direction from a cue word ("dernier", "next"),
+  else from the tense cue nearest to it in its clause (futur, "doit", "est prévue" → ahead; passé
+  composé, imparfait → behind), else the news default: the most recent one.
+- A day of the month with a weekday ("jeudi 28 septembre") takes the year in which they agree.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from chronique.model import Span
+from chronique.timex.grammar import Grammar
+
+__all__ = ["direction_of", "resolve_spans"]
+
+# How far around an expression tense cues are looked for, in characters, within its sentence. Tuned on
+# the French TimeBank dev half and the seeds: a clause is rarely longer; wider windows picked up the
+# verb of the next clause.
+CUE_WINDOW = 90
+# A day or month without a year goes to the candidate year nearest the document date; one that
+# contradicts the tense of its clause is pushed back by this many days (so "le 15 juillet" said on
+# 9 July of a past event is last year only when the tense says so and it is not much farther).
+TENSE_PENALTY_DAYS = 150
+_SENTENCE_END = re.compile(r"(?<=[a-zà-ÿ\d»\")\]])[.!?](?=\s)|\n")
+_SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
+_TIME_UNITS = {"H": "H", "TM": "M", "S": "S"}
+# A clock time this close before a date (", " or " le ") takes that date.
+_CLOCK_GAP = 4
+
+
+def _clause(text: str, start: int, end: int) -> tuple[int, int]:
+    lo = max(0, start - CUE_WINDOW)
+    hi = min(len(text), end + CUE_WINDOW)
+    for m in _SENTENCE_END.finditer(text, lo, start):
+        lo = m.end()
+    m = _SENTENCE_END.search(text, end, hi)
+    if m:
+        hi = m.start()
+    return lo, hi
+
+
+def direction_of(text: str, span: Span, g: Grammar) -> str | None:
+    """`past`, `future` or None from the tense cues nearest to `span` in its clause."""
+    lo, hi = _clause(text, span.start, span.end)
+    found: list[tuple[int, int, int, str]] = []  # distance, priority, start, concept
+    futures: list[tuple[int, int]] = []
+    for concept, regex, exclude in g.tenses:
+        for m in regex.finditer(text, lo, hi):
+            if m.start() < span.end and span.start < m.end():
+                continue
+            if m.group(0) in exclude:
+                continue
+            if concept == "future":
+                futures.append((m.start(), m.end()))
+            distance = span.start - m.end() if m.end() <= span.start else m.start() - span.end
+            found.append((distance, 0 if concept == "future" else 1, m.start(), concept))
+    # "est prévue" is a passé composé in form only: a past cue inside a future one does not count.
+    found = [
+        f
+        for f in found
+        if f[3] == "future" or not any(s <= f[2] < e or f[2] <= s < f[2] + 40 and f[0] == 0 for s, e in futures)
+    ]
+    if not found:
+        return None
+    return min(found)[3]
+
+
+def _shift_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def _week(day: dt.date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year:04d}-W{week:02d}"
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _duration(amount: float | None, unit: str) -> str:
+    """P18M, PT30.4S, PXY …; fractions go down one unit ("un an et demi" is 18 months)."""
+    if unit == "DE":
+        unit, amount = "Y", None if amount is None else amount * 10
+    elif unit == "CE":
+        unit, amount = "Y", None if amount is None else amount * 100
+    elif unit == "Q":
+        unit, amount = "M", None if amount is None else amount * 3
+    if amount is not None and amount != int(amount):
+        smaller = {"Y": ("M", 12), "W": ("D", 7), "D": ("H", 24), "H": ("TM", 60), "TM": ("S", 60)}
+        if unit in smaller and (amount * smaller[unit][1]) == int(amount * smaller[unit][1]):
+            unit, factor = smaller[unit]
+            amount *= factor
+    count = "X" if amount is None else _number(amount)
+    if unit in _TIME_UNITS:
+        return f"PT{count}{_TIME_UNITS[unit]}"
+    return f"P{count}{unit}"
+
+
+def _at_granularity(day: dt.date, unit: str) -> str:
+    if unit in ("Y", "DE", "CE"):
+        return f"{day.year:04d}"
+    if unit == "Q":
+        return f"{day.year:04d}-Q{(day.month - 1) // 3 + 1}"
+    if unit == "M":
+        return f"{day.year:04d}-{day.month:02d}"
+    if unit == "W":
+        return _week(day)
+    if unit == "WE":
+        return _week(day) + "-WE"
+    return day.isoformat()
+
+
+def _move(day: dt.date, amount: float, unit: str) -> tuple[dt.date, str]:
+    """`day` moved by `amount` units (negative: back), with the unit that gives its granularity."""
+    if unit in ("Y", "DE", "CE", "Q", "M"):
+        months = amount * {"Y": 12, "DE": 120, "CE": 1200, "Q": 3, "M": 1}[unit]
+        granularity = unit if months == int(months) and (unit != "Y" or months % 12 == 0) else "M"
+        return _shift_months(day, round(months)), granularity
+    days = amount * {"W": 7, "WE": 7, "D": 1, "H": 1 / 24, "TM": 1 / 1440, "S": 1 / 86400}.get(unit, 1)
+    granularity = "W" if unit in ("W", "WE") and days % 7 == 0 else "D"
+    return day + dt.timedelta(days=round(days)), granularity
+
+
+def _weekday_date(dct: dt.date, weekday: int, cue: str | None, direction: str | None) -> dt.date:
+    delta = weekday - dct.isoweekday()
+    if cue == "this" and direction is None:
+        return dct + dt.timedelta(days=delta)
+    if cue == "future" or (cue != "past" and direction == "future"):
+        ahead = delta % 7
+        if cue == "future" and ahead == 0:
+            ahead = 7
+        return dct + dt.timedelta(days=ahead)
+    back = (-delta) % 7
+    if cue == "past" and back == 0:
+        back = 7
+    return dct - dt.timedelta(days=back)
+
+
+def _pick_year(dct: dt.date, month: int, day: int | None, weekday: int | None, direction: str | None,
+               cue: str | None) -> int:
+    """The year of a yearless date: weekday agreement first, then the cue, then nearness and tense."""
+    best: tuple[float, int] | None = None
+    for year in (dct.year - 1, dct.year, dct.year + 1):
+        try:
+            when = dt.date(year, month, day or 15)
+        except ValueError:
+            continue
+        delta = (when - dct).days
+        if day is None and year == dct.year and month == dct.month:
+            delta = 0
+        cost = abs(delta)
+        if weekday is not None and day is not None and when.isoweekday() != weekday:
+            cost += 10_000
+        wanted = cue if cue in ("past", "future") else direction
+        if wanted == "past" and delta > 0 or wanted == "future" and delta < 0:
+            cost += 5_000 if cue in ("past", "future") else TENSE_PENALTY_DAYS
+        if best is None or cost < best[0]:
+            best = (cost, year)
+    return best[1] if best else dct.year
+
+
+def _time_suffix(parts: Mapping[str, Any], recipe: Mapping[str, Any]) -> str:
+    if parts.get("hour") is not None:
+        return f"T{int(parts['hour']):02d}:{int(parts.get('minute') or 0):02d}"
+    if recipe.get("daypart"):
+        return f"T{recipe['daypart']}"
+    return ""
+
+
+def _season_year(dct: dt.date, season: str, cue: str | None) -> int:
+    start = _SEASON_START[season]
+    if cue == "past":
+        return dct.year if start + 2 < dct.month else dct.year - 1
+    if cue == "future":
+        return dct.year if start > dct.month else dct.year + 1
+    return dct.year
+
+
+class _Resolver:
+    def __init__(self, text: str, g: Grammar, dct: dt.date | None) -> None:
+        self.text = text
+        self.g = g
+        self.dct = dct
+        self.anchor: dt.date | None = None  # last day-level date of the narrative
+
+    def value(self, span: Span) -> tuple[str, bool, str | None]:
+        """(TIMEX3 value, anchored, direction) of one span."""
+        recipe: Mapping[str, Any] = span.attrs.get("recipe", {})
+        parts: Mapping[str, Any] = span.attrs.get("parts", {})
+        kind = recipe.get("kind", "calendar")
+        cue = recipe.get("cue")
+        direction = recipe.get("direction") or (cue if cue in ("past", "future") else None)
+        if direction is None and kind in ("calendar", "relunit"):
+            direction = direction_of(self.text, span, self.g)
+        if kind in ("ref", "setword", "durword"):
+            return str(recipe.get("value")), False, direction
+        if kind == "duration":
+            return _duration(recipe.get("amount"), str(recipe.get("unit"))), False, direction
+        if kind == "set":
+            return self._set(parts, recipe), False, direction
+        if kind == "decade":
+            return f"{recipe['decade']}X", False, direction
+        if kind == "century":
+            return f"{int(recipe['century']) - 1:02d}", False, direction
+        if kind == "offset":
+            return self._offset(recipe, direction)
+        if kind == "relunit":
+            return self._relunit(recipe, cue, direction)
+        return self._calendar(parts, recipe, cue, direction)
+
+    def _set(self, parts: Mapping[str, Any], recipe: Mapping[str, Any]) -> str:
+        if parts.get("weekday"):
+            return f"XXXX-WXX-{parts['weekday']}" + _time_suffix(parts, recipe)
+        if parts.get("month"):
+            return f"XXXX-{int(parts['month']):02d}"
+        return _duration(1, str(recipe.get("unit") or "D"))
+
+    def _offset(self, recipe: Mapping[str, Any], direction: str | None) -> tuple[str, bool, str | None]:
+        amount, unit = recipe.get("amount"), str(recipe.get("unit"))
+        base = (self.anchor or self.dct) if recipe.get("narrative") else self.dct
+        sign = -1 if direction == "past" else 1
+        if amount is None:
+            return ("PAST_REF" if sign < 0 else "FUTURE_REF"), False, direction
+        if base is None:
+            return _duration(amount, unit), False, direction
+        moved, granularity = _move(base, sign * float(amount), unit)
+        return _at_granularity(moved, granularity), True, direction
+
+    def _relunit(self, recipe: Mapping[str, Any], cue: Any, direction: str | None) -> tuple[str, bool, str | None]:
+        unit = str(recipe.get("unit"))
+        step = {"past": -1, "future": 1}.get(str(cue), 0)
+        if self.dct is None:
+            return {"Y": "XXXX", "M": "XXXX-XX", "W": "XXXX-WXX", "Q": "XXXX-QX"}.get(unit, "XXXX-XX-XX"), False, direction
+        if unit == "DE":
+            return f"{(self.dct.year // 10 + step)}X", True, direction
+        if unit == "CE":
+            return f"{self.dct.year // 100 + step:02d}", True, direction
+        if unit == "WE" and cue == "this" and direction == "past" and self.dct.isoweekday() < 6:
+            step = -1  # "ce week-end" told in the past tense on a weekday is the one just gone
+        moved, _ = _move(self.dct, step, unit)
+        return _at_granularity(moved, unit), True, direction
+
+    def _calendar(
+        self, parts: Mapping[str, Any], recipe: Mapping[str, Any], cue: Any, direction: str | None
+    ) -> tuple[str, bool, str | None]:
+        dct = self.dct
+        year, month, day, weekday = parts.get("year"), parts.get("month"), parts.get("day"), parts.get("weekday")
+        time = _time_suffix(parts, recipe)
+        anchored = False
+        base: dt.date | None = None
+        if recipe.get("relday") is not None:
+            if dct is None:
+                return "XXXX-XX-XX" + time, False, direction
+            base, anchored = dct + dt.timedelta(days=int(recipe["relday"])), True
+        elif recipe.get("narrday") is not None:
+            start = self.anchor or dct
+            if start is None:
+                return "XXXX-XX-XX" + time, False, direction
+            base, anchored = start + dt.timedelta(days=int(recipe["narrday"])), True
+        elif day is not None and month is not None:
+            if year is None:
+                if dct is None:
+                    return f"XXXX-{month:02d}-{day:02d}" + time, False, direction
+                year, anchored = _pick_year(dct, month, day, weekday, direction, cue), True
+            try:
+                base = dt.date(year, month, day)
+            except ValueError:
+                return f"{year:04d}-{month:02d}" + time, anchored, direction
+        elif day is not None:
+            # "les 6 et 13 avril": the month comes from a following date (looked ahead by the rule)
+            return "XXXX-XX-" + f"{day:02d}", False, direction
+        elif month is not None:
+            if year is None:
+                if dct is None:
+                    return f"XXXX-{month:02d}", False, direction
+                year, anchored = _pick_year(dct, month, None, None, direction, cue), True
+            return f"{year:04d}-{month:02d}", anchored, direction
+        elif recipe.get("season"):
+            season = str(recipe["season"])
+            if year is None:
+                if dct is None or cue is None:
+                    return f"XXXX-{season}", False, direction
+                year, anchored = _season_year(dct, season, cue), True
+            return f"{year:04d}-{season}", anchored, direction
+        elif year is not None:
+            return f"{year:04d}", False, direction
+        elif weekday is not None:
+            if dct is None:
+                return f"XXXX-WXX-{weekday}" + time, False, direction
+            base, anchored = _weekday_date(dct, int(weekday), cue, direction), True
+        else:
+            # a day part or a clock time alone: "ce soir" is today, "la nuit" the day being told
+            start = dct if cue == "this" or self.anchor is None else self.anchor
+            if start is None:
+                return "XXXX-XX-XX" + time, False, direction
+            base, anchored = start, True
+        self.anchor = base
+        return base.isoformat() + time, anchored, direction
+
+
+def _clock_only(span: Span) -> bool:
+    parts = span.attrs.get("parts", {})
+    recipe = span.attrs.get("recipe", {})
+    return (
+        recipe.get("kind") == "calendar"
+        and parts.get("hour") is not None
+        and not any(parts.get(k) for k in ("year", "month", "day", "weekday"))
+        and recipe.get("relday") is None
+        and recipe.get("narrday") is None
+    )
+
+
+def resolve_spans(text: str, spans: list[Span], g: Grammar, dct: dt.date | None) -> list[Span]:
+    """The spans with `value`, `anchored` and, where decided, `direction` and `mod` set."""
+    resolver = _Resolver(text.replace("’", "'"), g, dct)
+    out = []
+    ordered = sorted(spans, key=lambda s: (s.start, s.end))
+    for index, span in enumerate(ordered):
+        following = ordered[index + 1] if index + 1 < len(ordered) else None
+        if following and _clock_only(span) and following.start - span.end <= _CLOCK_GAP:
+            # "Vers 0 h 40, jeudi, …": the day that follows the clock time is its day
+            resolver.value(following)
+        value, anchored, direction = resolver.value(span)
+        attrs = {k: v for k, v in span.attrs.items() if k not in ("value", "anchored", "direction", "mod")}
+        attrs["value"] = value
+        attrs["anchored"] = anchored
+        if direction:
+            attrs["direction"] = direction
+        mod = span.attrs.get("recipe", {}).get("mod")
+        if mod:
+            attrs["mod"] = mod
+        out.append(Span(span.start, span.end, span.label, attrs))
+    return out
