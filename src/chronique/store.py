@@ -432,6 +432,12 @@ class Store:
             where.append("d.published_start <= ?")
             params.append(until)
         if search is not None:
+            try:  # FTS5 reports a bad query only when it runs: try it alone to tell it from other errors
+                self._conn.execute("SELECT rowid FROM docs_fts WHERE docs_fts MATCH ?", (search,)).fetchone()
+            except sqlite3.OperationalError as exc:
+                raise QueryError(
+                    f"search {search!r}: {exc}; put words with punctuation in double quotes"
+                ) from exc
             where.append("d.seq IN (SELECT rowid FROM docs_fts WHERE docs_fts MATCH ?)")
             params.append(search)
         sql = f"SELECT {', '.join('d.' + c for c in _ROW_COLUMNS.split(', '))} FROM documents d"
@@ -439,12 +445,7 @@ class Store:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY d.seq LIMIT ? OFFSET ?"
         params += [-1 if limit is None else limit, offset]
-        try:
-            return [_row(r) for r in self._conn.execute(sql, params)]
-        except sqlite3.OperationalError as exc:
-            if search is not None and ("fts5" in str(exc) or "syntax" in str(exc)):
-                raise QueryError(f"search {search!r}: {exc}; quote words with special characters") from exc
-            raise
+        return [_row(r) for r in self._conn.execute(sql, params)]
 
 
 def open_store(
