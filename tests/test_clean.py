@@ -67,11 +67,11 @@ JUNK_LINES = [
 
 @pytest.mark.parametrize(("junk", "reason", "lang"), JUNK_LINES)
 def test_phrase_rules_remove_a_junk_line(junk: str, reason: str, lang: str) -> None:
-    raw = f"Headline of the day\n\nFirst paragraph of the story.\n\n{junk}\n\nSecond paragraph of the story.\n"
+    raw = f"Headline\n\nFirst paragraph of the story.\n\n{junk}\n\nSecond paragraph of the story.\n"
     text, spans = clean_text(raw, lang=lang)
     assert [span.label for span in spans] == [reason]
     assert junk not in text
-    assert text == "Headline of the day\n\nFirst paragraph of the story.\n\nSecond paragraph of the story.\n"
+    assert text == "Headline\n\nFirst paragraph of the story.\n\nSecond paragraph of the story.\n"
     _check_invariants(raw, text, spans)
 
 
@@ -153,10 +153,11 @@ def test_pull_quote_standing_alone_goes_and_its_words_stay_once(quote_first: boo
 
 
 def test_exact_duplicate_keeps_the_first_copy() -> None:
-    raw = "Erdogan et Poutine annoncent un projet commun\n\nErdogan et Poutine annoncent un projet commun\n\nTexte.\n"
+    headline = "Erdogan et Poutine annoncent un projet commun"
+    raw = f"{headline}\n\n{headline}\n\nTexte.\n"
     text, spans = clean_text(raw)
     assert [span.label for span in spans] == ["duplicate"]
-    assert text == "Erdogan et Poutine annoncent un projet commun\n\nTexte.\n"
+    assert text == f"{headline}\n\nTexte.\n"
 
 
 def test_truncated_teaser_repeating_the_paragraphs_goes() -> None:

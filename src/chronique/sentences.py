@@ -83,8 +83,14 @@ def _breaks(text: str, words: frozenset[str]) -> Iterator[int]:
             continue
         yield end
     for match in _GLUED.finditer(text):  # "allié russe.Peut-on" (scrapes lose spaces)
-        if not _abbreviated(text, match.start(), words):
-            yield match.end()
+        after = match.end()
+        if (
+            text[after].isupper()
+            and text[after + 1].islower()
+            and text[match.start() - 2 : match.start()].islower()
+            and not _abbreviated(text, match.start(), words)
+        ):
+            yield after
     for match in re.finditer(r"\n", text):
         following = text[match.end() :].lstrip(" \t\u00a0\u202f")
         if following and not following[0].islower():
