@@ -13,6 +13,7 @@ its own pipeline (and loading its own models) once.
 from __future__ import annotations
 
 import concurrent.futures
+import importlib
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -112,8 +113,10 @@ def process(doc: Document, pipeline: Pipeline) -> Document | InputError:
 _worker_pipeline: Pipeline | None = None
 
 
-def _init_worker(names: Sequence[str], settings: Settings) -> None:
+def _init_worker(names: Sequence[str], modules: Sequence[str], settings: Settings) -> None:
     global _worker_pipeline
+    for module in modules:  # a spawned process starts empty: register the stages (a user's own too)
+        importlib.import_module(module)
     _worker_pipeline = Pipeline(names, settings)
 
 
@@ -135,7 +138,7 @@ class _Runner:
                 max_workers=workers,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_init_worker,
-                initargs=(tuple(pipeline.names), pipeline.settings),
+                initargs=(tuple(pipeline.names), tuple(s.module for s in pipeline.specs), pipeline.settings),
             )
 
     def __enter__(self) -> _Runner:

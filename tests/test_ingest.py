@@ -1,0 +1,150 @@
+"""The `add` flow: read → pipeline → store in batches, idempotent, bad input reported, worker pool (#2)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from chronique.errors import BinaryInputError, EmptyInputError, MalformedRecordError
+from chronique.ingest import AddReport, add
+from chronique.model import Document
+from chronique.pipeline import register_stage
+from chronique.settings import Settings
+from chronique.store import Store, open_store
+
+ARTICLES = {
+    "singapour.txt": " date 2018-06 Donald Trump et Kim Jong-un se sont serré la main mardi à Singapour.",
+    "hanoi.txt": "Le sommet de Hanoï s’est achevé jeudi sans accord, a annoncé la Maison Blanche.",
+    "dmz.txt": "Donald Trump a fait dimanche quelques pas en Corée du Nord, à Panmunjom.",
+}
+
+
+@register_stage("test_explode", requires=("raw",), assigns=("lang",))
+def _make_explode(settings: Settings) -> object:
+    """A stage that breaks on documents containing BOOM (tests that one bad document fails alone)."""
+
+    def explode(doc: Document) -> Document:
+        if "BOOM" in doc.raw:
+            raise ValueError("stage bug")
+        doc.lang = "xx"
+        return doc
+
+    return explode
+
+
+def make_corpus(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in ARTICLES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(db=tmp_path / "news.db")
+
+
+def test_add_stores_and_adding_again_changes_nothing(tmp_path: Path, settings: Settings) -> None:
+    corpus = make_corpus(tmp_path / "corpus")
+    first = add([corpus], settings=settings, stages=())
+    assert (first.added, first.skipped, first.failed) == (3, 0, [])
+    with open_store(settings.db) as store:
+        before = [(d.id, d.text) for d in store.iter_documents()]
+    second = add([corpus], settings=settings, stages=())
+    assert (second.added, second.skipped, second.duplicates, second.ok) == (0, 3, 0, True)
+    with open_store(settings.db) as store:
+        assert [(d.id, d.text) for d in store.iter_documents()] == before
+        dated = [d for d in store.iter_documents() if d.published]
+        assert [d.published.value for d in dated if d.published] == ["2018-06"]
+
+
+def test_bad_inputs_are_reported_and_the_rest_is_stored(tmp_path: Path, settings: Settings) -> None:
+    corpus = make_corpus(tmp_path / "corpus")
+    (corpus / "photo.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00")
+    (corpus / "empty.txt").write_text("", encoding="utf-8")
+    lines = [
+        json.dumps({"id": "ok", "text": "Kim Jong-un est rentré à Pyongyang en train."}),
+        '{"id": "cut", "te',
+    ]
+    (corpus / "wire.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = add([corpus], settings=settings, stages=())
+    assert report.added == 4 and not report.ok
+    assert {Path(e.source).name: type(e) for e in report.failed} == {
+        "photo.txt": BinaryInputError,
+        "empty.txt": EmptyInputError,
+        "wire.jsonl:2": MalformedRecordError,
+    }
+    assert "4 added" in report.summary() and "3 failed" in report.summary()
+    assert [f["kind"] for f in report.to_dict()["failed"]].count("EmptyInputError") == 1
+
+
+def test_failures_never_lose_what_was_stored(tmp_path: Path, settings: Settings) -> None:
+    add([make_corpus(tmp_path / "good")], settings=settings, stages=())
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "empty.txt").write_text("", encoding="utf-8")
+    report = add([bad, tmp_path / "missing"], settings=settings, stages=())
+    assert len(report.failed) == 2 and report.added == 0
+    with open_store(settings.db) as store:
+        assert store.count() == 3
+
+
+def test_a_stage_failing_on_one_document_fails_only_that_one(tmp_path: Path, settings: Settings) -> None:
+    corpus = make_corpus(tmp_path / "corpus")
+    (corpus / "boom.txt").write_text("This article makes the stage go BOOM.", encoding="utf-8")
+    report = add([corpus], settings=settings, stages=("test_explode",))
+    assert report.added == 3
+    [error] = report.failed
+    assert Path(error.source).name == "boom.txt" and "ValueError: stage bug" in error.reason
+    with open_store(settings.db) as store:
+        assert {d.lang for d in store.iter_documents()} == {"xx"}
+
+
+def test_batches_bound_memory_and_progress_counts_every_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = tmp_path / "many"
+    corpus.mkdir()
+    for i in range(11):
+        (corpus / f"{i:02d}.txt").write_text(f"Dépêche numéro {i} sur le sommet.", encoding="utf-8")
+    (corpus / "empty.txt").write_text("", encoding="utf-8")
+    batches: list[int] = []
+    real_add = Store.add
+
+    def spy(self: Store, docs: list[Document]) -> object:
+        batches.append(len(docs))
+        return real_add(self, docs)
+
+    monkeypatch.setattr(Store, "add", spy)
+    ticks: list[int] = []
+    report = add(
+        [corpus], settings=Settings(db=tmp_path / "x.db", batch_size=4), stages=(), progress=ticks.append
+    )
+    assert report.added == 11
+    assert max(batches) <= 4 and sum(batches) == 11
+    assert sum(ticks) == 12  # 11 documents and one failure
+
+
+def test_an_open_store_can_be_passed_in(tmp_path: Path, settings: Settings) -> None:
+    with open_store(tmp_path / "other.db") as store:
+        report = add([make_corpus(tmp_path / "c")], settings=settings, store=store, stages=())
+        assert report.added == store.count() == 3
+    assert not settings.db.exists()
+
+
+def test_worker_processes_give_the_same_store(tmp_path: Path) -> None:
+    corpus = make_corpus(tmp_path / "corpus")
+    serial = Settings(db=tmp_path / "serial.db")
+    parallel = Settings(db=tmp_path / "parallel.db", workers=2)
+    assert add([corpus], settings=serial, stages=("test_explode",)).added == 3
+    report = add([corpus], settings=parallel, stages=("test_explode",))
+    assert report.added == 3 and report.ok
+    with open_store(serial.db) as a, open_store(parallel.db) as b:
+        assert [d.to_dict() for d in a.iter_documents()] == [d.to_dict() for d in b.iter_documents()]
+
+
+def test_report_summary() -> None:
+    report = AddReport(added=5, skipped=2, duplicates=1)
+    assert report.summary() == "5 added (1 joined the story of a stored document), 2 already stored, 0 failed"
