@@ -6,11 +6,14 @@ over these names.
 
 from __future__ import annotations
 
+from chronique.clean import clean_text, mark_template_lines
 from chronique.errors import ChroniqueError, InputError
 from chronique.ingest import AddReport, add
+from chronique.language import detect_language
 from chronique.model import Document, FuzzyDate, Granularity, Provenance, Span
 from chronique.pipeline import Pipeline
 from chronique.readers import read
+from chronique.sentences import split_sentences
 from chronique.settings import Settings, load_settings
 from chronique.store import Store, open_store
 
@@ -30,7 +33,11 @@ __all__ = [
     "Store",
     "__version__",
     "add",
+    "clean_text",
+    "detect_language",
     "load_settings",
+    "mark_template_lines",
     "open_store",
     "read",
+    "split_sentences",
 ]

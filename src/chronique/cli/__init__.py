@@ -5,9 +5,10 @@ from __future__ import annotations
 from chronique.cli.common import app
 
 # Each import registers that area's commands on `app` (and `eval_app`).
-from chronique.cli import ingest  # noqa: E402,F401  isort: skip
-from chronique.cli import dates  # noqa: E402,F401  isort: skip
-from chronique.cli import timex  # noqa: E402,F401  isort: skip
+from chronique.cli import ingest  # noqa: F401  isort: skip
+from chronique.cli import dates  # noqa: F401  isort: skip
+from chronique.cli import timex  # noqa: F401  isort: skip
+from chronique.cli import clean  # noqa: F401  isort: skip
 
 __all__ = ["app", "main"]
 
