@@ -219,9 +219,11 @@ def _grammar(lang: str) -> _Grammar | None:
     )
 
 
-def _grammars(lang: str | None) -> list[_Grammar]:
-    """Every language's grammar, `lang` first: a French page may embed a tweet dated "May 3, 2017"."""
+def _grammars(lang: str | None, *, others: bool = False) -> list[_Grammar]:
+    """The grammar of `lang` (every language's when unknown); with `others`, the rest after it."""
     langs = sorted(available_languages(), key=lambda code: code != lang)
+    if lang and not others and _grammar(lang) is not None:
+        langs = [lang]
     return [g for g in (_grammar(code) for code in langs) if g is not None]
 
 
@@ -412,9 +414,13 @@ def find_bylines(text: str, *, lang: str | None = None) -> list[Byline]:
     found: list[Byline] = []
     for index, (offset, line) in enumerate(lines):
         dateless: Byline | None = None
-        for g, rule in [(grammar, rule) for grammar in _grammars(lang) for rule in grammar.rules]:
+        for g, rule in [
+            (grammar, rule) for grammar in _grammars(lang, others=True) for rule in grammar.rules
+        ]:
             if rule.where != "any" and index not in regions[rule.where]:
                 continue
+            if lang and g.lang != lang and rule.concept != "embed":
+                continue  # a French page may embed a tweet dated "May 3, 2017", not an English byline
             date, matched = _byline_in_line(g, rule, line)
             if not matched:
                 continue
