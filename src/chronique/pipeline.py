@@ -80,7 +80,9 @@ def register_stage(
     """Register a stage factory under `name` with its contract."""
 
     def decorator(factory: StageFactory) -> StageFactory:
-        _REGISTRY[name] = StageSpec(name, frozenset(requires), frozenset(assigns), factory, factory.__module__)
+        _REGISTRY[name] = StageSpec(
+            name, frozenset(requires), frozenset(assigns), factory, factory.__module__
+        )
         return factory
 
     return decorator
@@ -128,20 +130,34 @@ class Pipeline:
                 )
             available |= spec.assigns
         self._fns: list[StageFn] | None = None
+        # Installed stages that `default` left out because what they require is not installed.
+        self.skipped: list[str] = []
 
     @classmethod
     def default(cls, settings: Settings | None = None, *, until: str | None = None) -> Pipeline:
-        """The DESIGN flow, with every stage that is installed, optionally stopping after `until`."""
+        """The DESIGN flow, with every stage that is installed, optionally stopping after `until`.
+
+        A stage whose requirements no installed earlier stage assigns is left out too (an `events`
+        stage without `entities`), and listed in `skipped`: `Pipeline(names)` is the strict form.
+        """
         names: list[str] = []
+        skipped: list[str] = []
+        available = set(READER_ASSIGNS)
         for name in DEFAULT_STAGES:
             try:
-                _spec(name)
+                spec = _spec(name)
             except PipelineError:
                 continue
-            names.append(name)
+            if spec.requires - available:
+                skipped.append(name)
+            else:
+                names.append(name)
+                available |= spec.assigns
             if name == until:
                 break
-        return cls(names, settings)
+        pipeline = cls(names, settings)
+        pipeline.skipped = skipped
+        return pipeline
 
     @property
     def names(self) -> list[str]:
