@@ -27,13 +27,15 @@ AGENT_TYPES = frozenset({"country", "organisation", "group"})
 # Types whose participants are countries, teams or organisations before people: in "l'armée turque a
 # perdu 33 soldats" or "France – Croatie" the actors are not the people named around them.
 GROUP_FIRST_TYPES = frozenset({"attack", "casualties", "disaster", "economy", "election", "sport"})
+# Types whose actors may be named by a demonym alone ("un bombardier russe par la chasse turque").
+DEMONYM_TYPES = GROUP_FIRST_TYPES | {"agreement"}
 # A phone call joins two places; the city in the dateline is not its place.
 PLACELESS_TYPES = frozenset({"phone_call"})
 # At most this many participants per mention: more means the clause is a list, not the event's cast
 # (read off the seeds and dev articles, where no gold event has more than three).
 MAX_PARTICIPANTS = 4
 # Words a genitive starts with: "le régime de Damas", "la province d'Idlib" name no actor.
-_GENITIVE = re.compile(r"(?:\b(?:de|du|des|d['’]|of)\s*)$", re.IGNORECASE)
+_GENITIVE = re.compile(r"(?:\b(?:de|du|des|d['’]|of)\s*(?:la\s+|l['’]|les\s+|the\s+)?)$", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -49,6 +51,7 @@ class Mention:
     date: FuzzyDate | None = None
     status: str = "happened"
     anaphoric: bool = False  # "cette visite", "la rencontre": refers to an event told elsewhere
+    novel: bool = False  # "une nouvelle rencontre": not an event told as past
     persons: int = 0  # how many participants are people
 
     @property
@@ -95,7 +98,7 @@ def _clause_head(parsed: ParsedText, trigger: Trigger) -> Any | None:
             return token
     token = tokens[0]
     for _ in range(12):  # walk up to the nearest verb
-        if token.pos_ == "VERB" or token.dep_ == "ROOT" or token.head is token:
+        if token.pos_ == "VERB" or token.dep_ == "ROOT" or token.head.i == token.i:
             return token
         token = token.head
     return token
@@ -107,7 +110,7 @@ def _owner(token: Any, heads: dict[int, int]) -> int | None:
     while seen < 40:
         if token.i in heads:
             return heads[token.i]
-        if token.head is token:
+        if token.head.i == token.i:
             return None
         token = token.head
         seen += 1
@@ -161,13 +164,10 @@ def _distance(position: int, group: _Group) -> int:
     return max(0, position - group.end)
 
 
-def _in_group(position: int, group: _Group, groups: list[_Group], parsed: ParsedText) -> bool:
-    if len(groups) == 1:
-        return True
-    if group.tokens:
-        token = parsed.at(position)
-        return token is not None and any(t is token for t in group.tokens)
-    return min(groups, key=lambda g: _distance(position, g)) is group
+def _in_group(position: int, group: _Group, groups: list[_Group]) -> bool:
+    # Words go to the nearest trigger: the parse groups triggers into clauses well, but its attachments
+    # of names are too often wrong ("par la chasse turque" hung on the main verb) to carve clauses.
+    return len(groups) == 1 or min(groups, key=lambda g: _distance(position, g)) is group
 
 
 def _ref(span: Span) -> Ref:
@@ -238,16 +238,17 @@ def _mention(
     first = group.triggers[0]
     before = text[max(sentence.start, first.start - 12) : first.start]
     mention.anaphoric = any(p.search(before) for p in rules.anaphor)
+    mention.novel = any(p.search(before) for p in rules.novelty)
 
     def inside(position: int) -> bool:
-        return sentence.start <= position < sentence.end and _in_group(position, group, groups, parsed)
+        return sentence.start <= position < sentence.end and _in_group(position, group, groups)
 
     sentence_entities = [e for e in entities if sentence.start <= e.start < sentence.end]
     local = [e for e in sentence_entities if inside(e.start)]
     # Place: a place name after a locative preposition, nearest to the trigger.
     consumed: set[tuple[int, int]] = set()
     if event_type not in PLACELESS_TYPES:
-        mention.place = _place(text, sentence, group, rules, parsed, local, inside, country_ref, consumed)
+        mention.place = _place(text, sentence, group, rules, parsed, local, timexes, inside, consumed)
     mention.participants = _participants(
         text, sentence, group, groups, rules, parsed, local, sentence_entities, inside, country_ref, pair,
         mention, consumed,
@@ -259,13 +260,17 @@ def _mention(
     mention.timex = _timex(text, sentence, group, rules, timexes, inside)
     if mention.timex is not None:
         mention.date = _date_of(mention.timex)
-    if any(t.rule.needs_timex for t in group.triggers) and event_type == "statement" and mention.date is None:
-        return None
+    if mention.date is None and all(t.rule.needs_timex for t in group.triggers if t.type == event_type):
+        return None  # an undated "a déclaré que", "des centaines de milliers de morts": not news events
     mention.status = _status(text, sentence, group, rules, mention, doc)
     if mention.type == "visit" and mention.persons >= 2:
         mention.type = "meeting"  # a leader visiting another for talks is a meeting in the gold (#4)
+    if mention.anaphoric:
+        # "Cette visite survient sur fond de…": the words around it tell of other things.
+        mention.participants, mention.place, mention.timex, mention.date, mention.persons = [], None, None, None, 0
+        return mention
     if not mention.participants and mention.place is None:
-        if mention.anaphoric or _definite(text, first, rules):
+        if _definite(text, first, rules):
             mention.anaphoric = True
             return mention
         return None
@@ -286,19 +291,20 @@ def _place(
     rules: EventRules,
     parsed: ParsedText,
     local: list[Span],
+    timexes: Sequence[Span],
     inside: Any,
-    country_ref: Any,
     consumed: set[tuple[int, int]],
 ) -> Ref | None:
     candidates: list[tuple[int, Ref]] = []
-    trigger_tokens = {id(parsed.at(c)) for t in group.triggers for c in range(t.start, t.end)} if parsed else set()
+    trigger_tokens = {_token_key(parsed.at(c)) for t in group.triggers for c in range(t.start, t.end)} if parsed else set()
     for entity in local:
         if entity.label not in PLACE_TYPES:
             continue
-        before = text[max(sentence.start, entity.start - 60) : entity.start]
-        if not any(p.search(before) for p in rules.place):
+        window = max(sentence.start, entity.start - 60)
+        found = next((m for p in rules.place if (m := p.search(text, window, entity.start))), None)
+        if found is None:
             continue
-        if parsed and not _hangs_on_event(parsed, entity, trigger_tokens, rules):
+        if parsed and not _hangs_on_event(parsed, found.start(), trigger_tokens, timexes, rules):
             continue
         consumed.add((entity.start, entity.end))
         candidates.append((_distance(entity.start, group), _ref(entity)))
@@ -316,19 +322,25 @@ def _place(
     return min(candidates, key=lambda c: c[0])[1]
 
 
-def _hangs_on_event(parsed: ParsedText, entity: Span, trigger_tokens: set[int], rules: EventRules) -> bool:
-    """False for "la situation à Idlib": the name hangs on a noun that is neither trigger nor place noun."""
-    token = parsed.at(entity.start)
-    if token is None:
+def _token_key(token: Any) -> tuple[int, int]:
+    """spaCy makes a new Token object at each access: compare tokens by (doc, index)."""
+    return (id(token.doc), token.i) if token is not None else (0, -1)
+
+
+def _hangs_on_event(
+    parsed: ParsedText, preposition: int, trigger_tokens: set[int], timexes: Sequence[Span], rules: EventRules
+) -> bool:
+    """False for "la situation à Idlib": the place phrase follows a noun that is no trigger nor place noun."""
+    token = parsed.at(preposition)
+    if token is None or token.i == 0:
         return True
-    while token.dep_ == "flat:name" and token.head is not token:
-        token = token.head
-    head = token.head
-    if id(head) in trigger_tokens or head.pos_ in ("VERB", "AUX") or head is token:
+    previous = token.doc[token.i - 1]
+    if previous.pos_ != "NOUN" or _token_key(previous) in trigger_tokens:
         return True
-    if head.pos_ in ("NOUN", "PROPN"):
-        return head.lemma_.lower() in rules.place_nouns or head.text.lower() in rules.place_nouns
-    return True
+    if previous.lemma_.lower() in rules.place_nouns or previous.text.lower() in rules.place_nouns:
+        return True
+    start = parsed.start_of(previous)
+    return any(t.start <= start < t.end for t in timexes)  # "reçu ce mercredi dans sa résidence"
 
 
 def _participants(
@@ -390,7 +402,7 @@ def _participants(
                 consumed.add(match.span("demonym"))
                 name = f"{found[1]} {phrase.english}"
                 groups_.append({"entity_id": _slug(name), "name": name, "type": "group"})
-    if mention.type != "statement":
+    if mention.type in DEMONYM_TYPES:
         for match in re.finditer(r"[\w-]+", text[sentence.start : sentence.end]):
             position = sentence.start + match.start()
             span = (position, sentence.start + match.end())

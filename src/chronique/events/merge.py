@@ -81,18 +81,22 @@ def _compatible(event: Event, mention: Mention) -> bool:
     return not (place is not None and mention.place is not None and _key(place) != _key(mention.place))
 
 
-def _nearest_to(published: FuzzyDate | None, events: list[Event]) -> Event:
-    """The event closest in time to the document date (undated events last)."""
+def _closeness(mention: Mention, event: Event, published: FuzzyDate | None) -> tuple[float, float]:
+    """How well an undated, unplaced mention fits an event: shared participants, then time to the dct."""
+    ours = {_key(r) for r in event.participants}
+    theirs = {_key(r) for r in mention.participants}
+    overlap = len(ours & theirs) / len(ours | theirs) if ours and theirs else 0.5
+    date = event.date
+    if date is None:
+        return overlap, float("-inf")
+    if published is None:
+        return overlap, 0.0
+    return overlap, -float(abs((date.start - published.start).days))
 
-    def distance(event: Event) -> float:
-        date = event.date
-        if date is None:
-            return float("inf")
-        if published is None:
-            return 0.0
-        return float(abs((date.start - published.start).days))
 
-    return min(events, key=distance)
+def _past(event: Event, published: FuzzyDate | None) -> bool:
+    date = event.date
+    return date is not None and published is not None and date.end < published.start
 
 
 def merge_mentions(mentions: list[Mention], doc: Document, rules: EventRules) -> list[Event]:
@@ -112,8 +116,11 @@ def merge_mentions(mentions: list[Mention], doc: Document, rules: EventRules) ->
         if mention.anchored or mention.anaphoric:
             continue
         candidates = [e for e in events if _compatible(e, mention)]
+        if mention.novel or mention.status == "planned":
+            # "une nouvelle rencontre", "discuteront": not the meeting of last year.
+            candidates = [e for e in candidates if not _past(e, doc.published)]
         if candidates:
-            _nearest_to(doc.published, candidates).mentions.append(mention)
+            max(candidates, key=lambda e: _closeness(mention, e, doc.published)).mentions.append(mention)
         else:
             events.append(Event([mention]))
     # 3. "Cette visite", "la rencontre": the latest event told before it, of the same family.

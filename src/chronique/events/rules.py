@@ -51,6 +51,7 @@ class EventRules:
     status: tuple[tuple[str, re.Pattern[str]], ...]
     pair: tuple[re.Pattern[str], ...]
     anaphor: tuple[re.Pattern[str], ...]
+    novelty: tuple[re.Pattern[str], ...]
     place: tuple[re.Pattern[str], ...]
     place_nouns: frozenset[str]
     not_event_date: tuple[re.Pattern[str], ...]
@@ -103,6 +104,7 @@ def event_rules(lang: str | None) -> EventRules:
         status=tuple((rule["status"], _compile(rule["pattern"])) for rule in data.get("status", [])),
         pair=tuple(_compile(rule["pattern"]) for rule in data.get("pair", [])),
         anaphor=tuple(_compile(rule["pattern"]) for rule in data.get("anaphor", [])),
+        novelty=tuple(_compile(rule["pattern"]) for rule in data.get("novelty", [])),
         place=tuple(_compile(rule["pattern"]) for rule in data.get("place", [])),
         place_nouns=frozenset(data.get("place_nouns", [])),
         not_event_date=tuple(_compile(rule["pattern"]) for rule in data.get("not_event_date", [])),
@@ -158,6 +160,6 @@ def check_example(lang: str, rule: dict[str, Any], example: Any) -> None:
     elif "role" in rule:
         match = _compile(rule["pattern"], ignore_case=lang != "en").search(example)
         assert match and rules.demonym(match.group("demonym")), f"{lang}: {rule['concept']} not in {example!r}"
-    else:  # pair, anaphor, place, not_event_date: anchored ones are written "what comes before|the word"
+    else:  # pair, anaphor, novelty, place, not_event_date: anchored ones are written "what comes before|the word"
         before = example.split("|")[0] if "|" in example else example
         assert _compile(rule["pattern"]).search(before), f"{lang} {rule.get('concept')}: {example!r}"
