@@ -77,7 +77,7 @@ _BULLETS = "•·►▶▸‣◦*"
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u200b]+")
 _QUOTES = "\"'«»“”„‘’ "
 _SENTENCE_END = re.compile(r"[.!?…:;][\"'»”’)\]]*$")
-_WORD = re.compile(r"\w")
+_WORD = re.compile(r"[^\w\s]*\w\S*")  # a whitespace-separated token with a letter or digit
 _HASHTAG = re.compile(r"(?:^|\s)[#@]\w")
 _LINE = re.compile(r"[^\n]*\n|[^\n]+$")
 
@@ -96,15 +96,19 @@ class BoilerplateRule:
     def keeps(self) -> bool:
         return self.concept == "keep"
 
-    def matches(self, line: str) -> bool:
-        """True when the normalised `line` is what this rule describes."""
-        if self.max_words is not None and _word_count(line) > self.max_words:
-            return False
+    def matches(self, line: str, words: int | None = None) -> bool:
+        """True when the normalised `line` (of `words` words, counted if not given) is what this rule
+        describes."""
+        if self.max_words is not None:
+            if words is None:
+                words = _word_count(line)
+            if words > self.max_words:
+                return False
         return self.regex.search(line) is not None
 
 
 def _word_count(line: str) -> int:
-    return sum(1 for token in line.split() if _WORD.search(token))
+    return len(_WORD.findall(line))
 
 
 def normalise_line(line: str) -> str:
@@ -189,11 +193,12 @@ def _apply_phrases(lines: list[_Line], rules: Sequence[BoilerplateRule]) -> None
     for line in lines:
         if line.blank:
             continue
+        words = _word_count(line.norm)
         for rule in rules:
             if rule.keeps:
-                if not line.protected and rule.matches(line.norm):
+                if not line.protected and rule.matches(line.norm, words):
                     line.protected = True
-            elif line.reason is None and rule.matches(line.norm):
+            elif line.reason is None and rule.matches(line.norm, words):
                 line.remove(rule.concept, rule.id)
 
 
