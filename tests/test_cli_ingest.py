@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from chronique.cli import app
+from chronique.pipeline import Pipeline
 
 runner = CliRunner()
 
@@ -21,6 +22,12 @@ ARTICLES = {
     ),
     "hanoi.txt": "The Hanoi summit between Donald Trump and Kim Jong-un ended on Thursday without a deal.",
 }
+
+
+@pytest.fixture(autouse=True)
+def no_stages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are about the commands: store what the readers give, without the stages' models."""
+    monkeypatch.setattr(Pipeline, "default", classmethod(lambda cls, settings=None, **_: cls((), settings)))
 
 
 @pytest.fixture
