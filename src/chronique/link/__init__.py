@@ -1,0 +1,204 @@
+"""Corpus stage `link` (#5): event coreference across documents and languages, cluster-level dates,
+cross-document dating and conflicting figures.
+
+    result = link_documents(docs)            # in memory, for tests and evaluation
+    report = link(store)                     # incremental, over the documents added since the last run
+
+The flow: each document's `events` layer gives mentions (`mentions.py`); the `Linker` files them into
+clusters through a block index (`cluster.py`); documents without a trusted day get one from the events
+they share with dated documents, and their relative dates are re-read against it (`dating.py`), which
+may refine the clusters' dates, for a few rounds; figures that disagree across sources are collected
+(`figures.py`). `persist.py` keeps it all in the store, so that adding documents only links the new ones.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from chronique.link.cluster import Cluster, DateConflict, Linker, resolve_date
+from chronique.link.dating import choose_date, needs_date, redate_mentions, windows_for
+from chronique.link.figures import FigureConflict, FigureMention, figure_conflicts, figures_of
+from chronique.link.mentions import EventMention, Participant, TimexRef, family_of, mentions_of, timex_ref
+from chronique.model import Document, FuzzyDate
+
+__all__ = [
+    "Cluster",
+    "DateConflict",
+    "EventMention",
+    "FigureConflict",
+    "LinkReport",
+    "LinkResult",
+    "LinkState",
+    "Linker",
+    "Participant",
+    "family_of",
+    "link",
+    "link_documents",
+    "resolve_date",
+]
+
+# Rounds of "date documents, re-read their dates, re-date clusters": a document dated in one round can
+# date another in the next (seed 004 from the dev articles, then its own "vendredi"). Three is enough
+# for the chains seen in the dev corpus (at most two links long).
+MAX_DATING_ROUNDS = 3
+
+
+@dataclass(slots=True)
+class LinkState:
+    """What linking knows: clusters, borrowed dates, the documents' own dates and entity aliases."""
+
+    linker: Linker = field(default_factory=Linker)
+    borrowed: dict[str, FuzzyDate] = field(default_factory=dict)
+    borrowed_evidence: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    published: dict[str, FuzzyDate | None] = field(default_factory=dict)  # as the documents gave it
+    aliases: defaultdict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    def date_of(self, doc_id: str) -> FuzzyDate | None:
+        """The document's date: borrowed from the corpus when that is better than its own."""
+        return self.borrowed.get(doc_id) or self.published.get(doc_id)
+
+
+@dataclass(slots=True)
+class LinkResult:
+    """The outcome of one linking run."""
+
+    state: LinkState
+    touched: set[str]
+    redated: set[str]
+    figure_conflicts: list[FigureConflict]
+
+    @property
+    def clusters(self) -> dict[str, Cluster]:
+        return self.state.linker.clusters
+
+    @property
+    def borrowed(self) -> dict[str, FuzzyDate]:
+        return self.state.borrowed
+
+
+@dataclass(frozen=True, slots=True)
+class LinkReport:
+    """What `link(store)` did, for the command's summary."""
+
+    documents: int
+    mentions: int
+    clusters: int
+    touched: int
+    borrowed: int
+    figure_conflicts: int
+
+    def to_dict(self) -> dict[str, int]:
+        return {
+            "documents": self.documents,
+            "mentions": self.mentions,
+            "clusters": self.clusters,
+            "touched": self.touched,
+            "borrowed": self.borrowed,
+            "figure_conflicts": self.figure_conflicts,
+        }
+
+
+Loader = Callable[[list[str]], Iterable[Document]]
+Resolver = Callable[[Document, FuzzyDate], Mapping[tuple[int, int], str]]
+
+
+def tagger_resolver(doc: Document, dct: FuzzyDate) -> dict[tuple[int, int], str]:
+    """The document's time expressions re-resolved by the time tagger against a new date."""
+    try:
+        from chronique import timex
+    except ImportError:  # the tagger is optional here: dating.py reads weekdays itself
+        return {}
+    spans = timex.resolve(doc.text, doc.layer("timex"), lang=doc.lang or "fr", dct=dct)
+    return {(s.start, s.end): str(s.attrs.get("value", "")) for s in spans}
+
+
+def _collect_aliases(doc: Document, aliases: defaultdict[str, set[str]]) -> None:
+    for span in doc.layer("entities"):
+        entity_id = span.attrs.get("entity_id")
+        if entity_id:
+            aliases[str(entity_id)].add(" ".join(span.text_of(doc.text).split()))
+            if span.attrs.get("name"):
+                aliases[str(entity_id)].add(str(span.attrs["name"]))
+
+
+def link_documents(
+    docs: Iterable[Document],
+    *,
+    state: LinkState | None = None,
+    load: Loader | None = None,
+    resolver: Resolver | None = tagger_resolver,
+    figures: Iterable[FigureMention] | None = None,
+) -> LinkResult:
+    """Link new documents into `state` (a fresh one by default) and date what the links allow.
+
+    `load` fetches documents linked earlier (for their time expressions) when one of them may now be
+    dated; `figures` are the figures of the whole corpus (default: those of `docs`).
+    """
+    state = state or LinkState()
+    docs = list(docs)
+    by_id = {doc.id: doc for doc in docs}
+    new_mentions: list[EventMention] = []
+    for doc in docs:
+        state.published[doc.id] = doc.published
+        _collect_aliases(doc, state.aliases)
+        new_mentions.extend(mentions_of(doc))
+    touched = state.linker.add(new_mentions)
+    redated = _date_documents(state, touched, by_id, load, resolver)
+    all_figures = list(figures) if figures is not None else [f for doc in docs for f in figures_of(doc)]
+    published = {f.doc_id: state.date_of(f.doc_id) for f in all_figures}
+    return LinkResult(state, touched, redated, figure_conflicts(all_figures, published))
+
+
+def _date_documents(
+    state: LinkState,
+    touched: set[str],
+    by_id: dict[str, Document],
+    load: Loader | None,
+    resolver: Resolver | None,
+) -> set[str]:
+    """Borrow dates for the documents of the touched clusters; returns the documents re-dated."""
+    linker = state.linker
+    redated: set[str] = set()
+    frontier = set(touched)
+    for _ in range(MAX_DATING_ROUNDS):
+        doc_ids = sorted(
+            {m.doc_id for cid in frontier for m in linker.clusters[cid].members}
+            - redated
+        )
+        doc_ids = [d for d in doc_ids if needs_date(state.published.get(d))]
+        missing = [d for d in doc_ids if d not in by_id]
+        if missing and load is not None:
+            by_id.update((doc.id, doc) for doc in load(missing))
+        frontier = set()
+        for doc_id in doc_ids:
+            doc = by_id.get(doc_id)
+            mentions = linker.mentions_of_doc(doc_id)
+            windows = windows_for(mentions, linker)
+            timexes: list[TimexRef] = [timex_ref(doc, s) for s in doc.layer("timex")] if doc else []
+            date = choose_date(windows, state.published.get(doc_id), timexes)
+            if date is None:
+                continue
+            previous = state.borrowed.get(doc_id)
+            if previous is not None and previous.value == date.value:
+                continue
+            state.borrowed[doc_id] = date
+            state.borrowed_evidence[doc_id] = [w.evidence() for w in windows if w.tight]
+            redated.add(doc_id)
+            values = resolver(doc, date) if (doc is not None and resolver is not None) else {}
+            for mention in redate_mentions(mentions, date, values):
+                frontier.add(linker.replace_mention(mention))
+        touched |= frontier
+        if not frontier:
+            break
+    return redated
+
+
+def link(store: Any, *, relink: bool = False) -> LinkReport:
+    """Link the documents added to `store` since the last run (all of them with `relink`)."""
+    from chronique.link.persist import link_store
+
+    return link_store(store, relink=relink)
+

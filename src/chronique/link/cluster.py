@@ -1,0 +1,365 @@
+"""Event coreference: mentions of one real-world event, across documents and languages, in one cluster.
+
+Candidates are found through a block index, never by comparing all pairs: a cluster is filed under
+(type family, participant or place key, month) for each month its date may fall in, or under
+(family, key) alone while its date is coarser than two months. A new mention looks only at the clusters
+filed under its own keys and months, then checks each for compatible participants, place and date.
+Clusters grow incrementally: adding documents files their mentions into the existing clusters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from chronique.link.mentions import EventMention, Participant, is_day
+from chronique.model import FuzzyDate, Granularity, content_id
+
+__all__ = ["Cluster", "DateConflict", "Linker", "places_compatible", "resolve_date"]
+
+# A date whose interval spans more days than this is filed as "coarse" (searched by every mention of
+# its keys) rather than under its months. Two months keeps a month-level date in month buckets.
+_MONTH_BUCKET_MAX_DAYS = 62
+# Weight of a date that a mention took from its document's date rather than from its own expression
+# (the events stage falls back to the publication date): it may fill a gap, never outvote.
+_FALLBACK_DATE_WEIGHT = 0.4
+
+
+@dataclass(frozen=True, slots=True)
+class DateConflict:
+    """A source whose date for the event disagrees with the merged date."""
+
+    doc_id: str
+    value: str
+    evidence: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"doc_id": self.doc_id, "value": self.value, "evidence": self.evidence}
+
+
+@dataclass(slots=True)
+class Cluster:
+    """One real-world event and the mentions that tell it."""
+
+    id: str
+    family: str
+    members: list[EventMention] = field(default_factory=list)
+    date: FuzzyDate | None = None
+    conflicts: list[DateConflict] = field(default_factory=list)
+
+    @property
+    def participant_ids(self) -> frozenset[str]:
+        return frozenset(pid for m in self.members for pid in m.participant_ids)
+
+    @property
+    def doc_ids(self) -> list[str]:
+        return sorted({m.doc_id for m in self.members})
+
+    @property
+    def type(self) -> str:
+        """The members' most frequent type (ties: the family name, then alphabetical)."""
+        counts = Counter(m.type for m in self.members)
+        return min(counts, key=lambda t: (-counts[t], t != self.family, t))
+
+    @property
+    def participants(self) -> list[Participant]:
+        """Participants named by the members, most often named first."""
+        counts: Counter[str] = Counter()
+        first: dict[str, Participant] = {}
+        for m in self.members:
+            for p in m.participants:
+                counts[p.entity_id] += 1
+                first.setdefault(p.entity_id, p)
+        return [first[pid] for pid in sorted(counts, key=lambda pid: (-counts[pid], first[pid].name))]
+
+    @property
+    def places(self) -> list[Participant]:
+        seen: dict[str, Participant] = {}
+        for m in self.members:
+            if m.place is not None:
+                seen.setdefault(m.place.entity_id, m.place)
+        return list(seen.values())
+
+    @property
+    def place(self) -> Participant | None:
+        """The most precise place the sources agree on: a city before the country it lies in."""
+        counts = Counter(m.place.entity_id for m in self.members if m.place is not None)
+        if not counts:
+            return None
+        places = {p.entity_id: p for p in self.places}
+        return places[min(counts, key=lambda pid: (places[pid].kind == "country", -counts[pid], pid))]
+
+    @property
+    def status(self) -> str:
+        """happened when any source reports it done, planned when all announce it, else denied."""
+        statuses = {m.status for m in self.members}
+        for status in ("happened", "planned", "denied"):
+            if status in statuses:
+                return status
+        return "happened"
+
+    @property
+    def main(self) -> bool:
+        return any(m.main for m in self.members)
+
+    def resolve(self) -> None:
+        self.date, self.conflicts = resolve_date(self.members)
+
+
+@functools.cache
+def _place_entity(entity_id: str) -> tuple[str, str | None] | None:
+    """(type, ISO country) of a gazetteer place, or None when the gazetteer does not know it."""
+    try:
+        from chronique.entities.gazetteer import registry
+    except ImportError:  # entities not installed: places are compared by kind alone
+        return None
+    entity = registry().get(entity_id)
+    return None if entity is None else (entity.type, entity.country)
+
+
+def places_compatible(a: Participant, b: Participant) -> bool:
+    """True when two places may be where one event happened: the same, or a city and its country.
+
+    Unknown to the gazetteer, a city and a country may be one place, two cities never are.
+    """
+    if a.entity_id == b.entity_id:
+        return True
+    ea, eb = _place_entity(a.entity_id), _place_entity(b.entity_id)
+    if ea is not None and eb is not None:
+        (kind_a, country_a), (kind_b, country_b) = ea, eb
+        if kind_a == "country" and kind_b != "country":
+            return country_b is not None and country_a == country_b
+        if kind_b == "country" and kind_a != "country":
+            return country_a is not None and country_a == country_b
+        return False
+    return a.kind != b.kind
+
+
+def _weight(m: EventMention) -> float:
+    if m.date is None:
+        return 0.0
+    return m.date.confidence * (1.0 if m.own_date else _FALLBACK_DATE_WEIGHT)
+
+
+def _fits(m: EventMention, candidate: FuzzyDate) -> bool:
+    if m.date is not None and not m.date.compatible(candidate):
+        return False
+    return not (m.timex is not None and is_day(candidate) and not m.timex.matches(candidate.start))
+
+
+def resolve_date(
+    members: Iterable[EventMention], *, exclude_doc: str | None = None
+) -> tuple[FuzzyDate | None, list[DateConflict]]:
+    """The most specific date consistent with the sources, and the sources that disagree with it.
+
+    Dates the mentions read from their own expressions vote; dates taken from a document's date vote
+    only when no source has its own. Each candidate date scores the weight of the sources it agrees
+    with; the best score wins, the finer date on a tie.
+    """
+    pool = [m for m in members if m.date is not None and m.doc_id != exclude_doc]
+    voters = [m for m in pool if m.own_date] or pool
+    if not voters:
+        return None, []
+    candidates: dict[str, FuzzyDate] = {}
+    for date in (m.date for m in voters):
+        if date is not None:
+            candidates.setdefault(date.value, date)
+    scored = []
+    for value, candidate in candidates.items():
+        support = sum(_weight(m) for m in voters if _fits(m, candidate))
+        scored.append((-round(support, 6), candidate.granularity.rank, value))
+    scored.sort()
+    best = candidates[scored[0][2]]
+    sources = [m for m in voters if m.date is not None and m.date.value == best.value]
+    confidence = max(m.date.confidence for m in sources if m.date is not None)
+    conflicts = [
+        DateConflict(m.doc_id, m.date.value, m.sentence_text)
+        for m in voters
+        if m.date is not None and m.own_date and not m.date.compatible(best)
+    ]
+    merged = FuzzyDate(best.value, best.granularity, best.provenance, confidence, best.evidence)
+    return merged, sorted(set(conflicts), key=lambda c: (c.value, c.doc_id))
+
+
+def _months(date: FuzzyDate) -> list[str] | None:
+    """The months ("YYYY-MM") a date may fall in, or None when it is too coarse to bucket."""
+    lo, hi = date.interval()
+    if (hi - lo).days > _MONTH_BUCKET_MAX_DAYS:
+        return None
+    months = []
+    day = dt.date(lo.year, lo.month, 1)
+    while day <= hi:
+        months.append(f"{day.year:04d}-{day.month:02d}")
+        day = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return months
+
+
+def _keys(m: EventMention) -> list[str]:
+    """Block keys of a mention: its participants, or its place when it names nobody."""
+    if m.participants:
+        return sorted(m.participant_ids)
+    if m.place is not None:
+        return ["@" + m.place.entity_id]
+    return []
+
+
+def _specificity(m: EventMention) -> tuple[int, str, str, int]:
+    # Day-dated mentions first, so that vaguer ones attach to the clusters they form.
+    rank = m.date.granularity.rank if m.date is not None else len(Granularity)
+    return (rank, m.date.value if m.date is not None else "", m.doc_id, m.start)
+
+
+class Linker:
+    """Clusters of event mentions, with the block index that finds a new mention's candidates."""
+
+    def __init__(self) -> None:
+        self.clusters: dict[str, Cluster] = {}
+        self.cluster_of: dict[str, str] = {}  # mention key -> cluster id
+        self._by_month: defaultdict[tuple[str, str, str], set[str]] = defaultdict(set)
+        self._coarse: defaultdict[tuple[str, str], set[str]] = defaultdict(set)
+        self._all: defaultdict[tuple[str, str], set[str]] = defaultdict(set)
+        self._filed: dict[str, list[tuple[str, ...]]] = {}
+        self._doc_mentions: defaultdict[str, list[str]] = defaultdict(list)  # doc id -> mention keys
+        self.comparisons = 0  # candidate checks made, for the benchmark
+
+    # -- the index ------------------------------------------------------------------------------------
+
+    def _cluster_keys(self, cluster: Cluster) -> set[str]:
+        keys = set(cluster.participant_ids)
+        keys.update("@" + p.entity_id for p in cluster.places)
+        return keys
+
+    def _file(self, cluster: Cluster) -> None:
+        self._unfile(cluster.id)
+        months = _months(cluster.date) if cluster.date is not None else None
+        filed: list[tuple[str, ...]] = []
+        for key in self._cluster_keys(cluster):
+            self._all[(cluster.family, key)].add(cluster.id)
+            filed.append((cluster.family, key))
+            if months is None:
+                self._coarse[(cluster.family, key)].add(cluster.id)
+                filed.append((cluster.family, key, ""))
+            else:
+                for month in months:
+                    self._by_month[(cluster.family, key, month)].add(cluster.id)
+                    filed.append((cluster.family, key, month))
+        self._filed[cluster.id] = filed
+
+    def _unfile(self, cluster_id: str) -> None:
+        for entry in self._filed.pop(cluster_id, []):
+            if len(entry) == 2:
+                self._all[(entry[0], entry[1])].discard(cluster_id)
+            elif entry[2] == "":
+                self._coarse[(entry[0], entry[1])].discard(cluster_id)
+            else:
+                self._by_month[(entry[0], entry[1], entry[2])].discard(cluster_id)
+
+    def _candidates(self, m: EventMention) -> set[str]:
+        found: set[str] = set()
+        months = _months(m.date) if m.date is not None else None
+        for key in _keys(m):
+            if months is None:
+                found |= self._all[(m.family, key)]
+                continue
+            found |= self._coarse[(m.family, key)]
+            for month in months:
+                found |= self._by_month[(m.family, key, month)]
+        return found
+
+    # -- compatibility --------------------------------------------------------------------------------
+
+    def _score(self, m: EventMention, cluster: Cluster) -> float | None:
+        """How well `m` fits `cluster`, or None when it cannot be the same event."""
+        self.comparisons += 1
+        ids, cluster_ids = m.participant_ids, cluster.participant_ids
+        shared = len(ids & cluster_ids)
+        need = min(2, len(ids), len(cluster_ids))
+        place_ids = {p.entity_id for p in cluster.places}
+        same_place = m.place is not None and m.place.entity_id in place_ids
+        if need == 0 and not same_place:
+            return None  # nobody in common to tell: only the same place links a mention naming nobody
+        if shared < need:
+            return None
+        if m.place is not None and not same_place:
+            if not all(places_compatible(m.place, other) for other in cluster.places):
+                return None
+        score = 2.0 * shared + (3.0 if same_place else 0.0)
+        if cluster.date is not None:
+            if m.date is not None:
+                if not m.date.compatible(cluster.date):
+                    return None
+                if is_day(m.date) and is_day(cluster.date):
+                    score += 2.0
+                else:
+                    score += 1.0
+            if m.timex is not None and is_day(cluster.date) and not m.timex.matches(cluster.date.start):
+                return None
+        if m.date is not None and is_day(m.date):
+            for other in cluster.members:
+                # One document does not tell two different days of one event.
+                if other.doc_id == m.doc_id and other.date is not None and is_day(other.date):
+                    if other.date.value != m.date.value:
+                        return None
+        return score + 0.001 * min(len(cluster.members), 100)
+
+    # -- adding ---------------------------------------------------------------------------------------
+
+    def add(self, mentions: Iterable[EventMention]) -> set[str]:
+        """File new mentions into clusters (new ones when nothing fits); returns the clusters touched."""
+        touched: set[str] = set()
+        for m in sorted(mentions, key=_specificity):
+            if m.key in self.cluster_of:
+                continue
+            best: tuple[float, str] | None = None
+            for cluster_id in sorted(self._candidates(m)):
+                score = self._score(m, self.clusters[cluster_id])
+                if score is not None and (best is None or score > best[0]):
+                    best = (score, cluster_id)
+            if best is None:
+                cluster = Cluster(content_id("cluster", m.key), m.family)
+                self.clusters[cluster.id] = cluster
+            else:
+                cluster = self.clusters[best[1]]
+            cluster.members.append(m)
+            self.cluster_of[m.key] = cluster.id
+            self._doc_mentions[m.doc_id].append(m.key)
+            cluster.resolve()
+            self._file(cluster)
+            touched.add(cluster.id)
+        return touched
+
+    def restore(self, cluster_id: str, mentions: Iterable[EventMention]) -> None:
+        """Put back a stored cluster as it was (no comparison)."""
+        members = list(mentions)
+        if not members:
+            return
+        cluster = self.clusters.get(cluster_id) or Cluster(cluster_id, members[0].family)
+        self.clusters[cluster_id] = cluster
+        for m in members:
+            cluster.members.append(m)
+            self.cluster_of[m.key] = cluster_id
+            self._doc_mentions[m.doc_id].append(m.key)
+        cluster.resolve()
+        self._file(cluster)
+
+    def replace_mention(self, mention: EventMention) -> str:
+        """Swap in a re-dated version of a stored mention; returns its cluster id."""
+        cluster = self.clusters[self.cluster_of[mention.key]]
+        cluster.members = [mention if m.key == mention.key else m for m in cluster.members]
+        cluster.resolve()
+        self._file(cluster)
+        return cluster.id
+
+    def mentions(self) -> Iterator[EventMention]:
+        for cluster in self.clusters.values():
+            yield from cluster.members
+
+    def mentions_of_doc(self, doc_id: str) -> list[EventMention]:
+        found = []
+        for key in self._doc_mentions.get(doc_id, []):
+            cluster = self.clusters[self.cluster_of[key]]
+            found += [m for m in cluster.members if m.key == key]
+        return found

@@ -1,0 +1,185 @@
+"""The linker's tables in the store (migration 0020): load what earlier runs linked, link the documents
+added since, write back what changed, in one transaction.
+
+Loading rebuilds the clusters and their block index from the stored mentions (linear, no comparison);
+only the new documents' mentions are compared, each with the few clusters its block keys find.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+from chronique.errors import StoreError
+from chronique.link import LinkReport, LinkState, link_documents
+from chronique.link.cluster import Cluster
+from chronique.link.figures import FigureConflict, figures_of
+from chronique.link.mentions import EventMention
+from chronique.model import Document, FuzzyDate
+
+__all__ = ["BATCH_DOCUMENTS", "cluster_record", "link_store", "load_state"]
+
+# Documents read and linked at a time: bounds memory on large stores; clusters carry over batches.
+BATCH_DOCUMENTS = 500
+_TABLES = ("event_mentions", "event_clusters", "borrowed_dates", "figure_conflicts", "linked_documents")
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _connection(store: Any) -> sqlite3.Connection:
+    conn = getattr(store, "connection", store)
+    if not isinstance(conn, sqlite3.Connection):
+        raise StoreError(f"{store!r} is not a chronique store; open one with chronique.store.open_store")
+    try:
+        conn.execute("SELECT 1 FROM event_clusters LIMIT 1")
+    except sqlite3.OperationalError as exc:
+        raise StoreError(
+            "the store has no linking tables (migration 0020); open it once for writing "
+            "(e.g. `chronique add`) to migrate it"
+        ) from exc
+    return conn
+
+
+def load_state(store: Any) -> LinkState:
+    """Clusters, borrowed dates and document dates as the last linking run left them."""
+    conn = _connection(store)
+    state = LinkState()
+    members: defaultdict[str, list[EventMention]] = defaultdict(list)
+    for cluster_id, data in conn.execute("SELECT cluster_id, data FROM event_mentions ORDER BY cluster_id, key"):
+        members[cluster_id].append(EventMention.from_dict(json.loads(data)))
+    for cluster_id, mentions in members.items():
+        state.linker.restore(cluster_id, mentions)
+    for (data,) in conn.execute("SELECT data FROM event_clusters"):
+        for entity_id, names in json.loads(data).get("aliases", {}).items():
+            state.aliases[entity_id].update(names)
+    for doc_id, published in conn.execute(
+        "SELECT d.id, d.published_json FROM documents d JOIN linked_documents l ON l.doc_id = d.id"
+    ):
+        state.published[doc_id] = FuzzyDate.from_dict(json.loads(published)) if published else None
+    for doc_id, date_json, evidence in conn.execute("SELECT doc_id, date_json, evidence FROM borrowed_dates"):
+        state.borrowed[doc_id] = FuzzyDate.from_dict(json.loads(date_json))
+        state.borrowed_evidence[doc_id] = json.loads(evidence)
+    return state
+
+
+def load_figure_conflicts(store: Any) -> list[dict[str, Any]]:
+    conn = _connection(store)
+    return [json.loads(data) for (data,) in conn.execute("SELECT data FROM figure_conflicts ORDER BY quantity, id")]
+
+
+def cluster_record(cluster: Cluster, aliases: dict[str, set[str]]) -> dict[str, Any]:
+    """The merged facts of a cluster, as stored in `event_clusters.data` (readable with any SQLite tool)."""
+    place = cluster.place
+    return {
+        "type": cluster.type,
+        "date": cluster.date.to_dict() if cluster.date else None,
+        "conflicts": [c.to_dict() for c in cluster.conflicts],
+        "participants": [p.to_dict() for p in cluster.participants],
+        "place": place.to_dict() if place else None,
+        "status": cluster.status,
+        "main": cluster.main,
+        "sources": cluster.doc_ids,
+        "aliases": {
+            pid: sorted(aliases.get(pid, ()))
+            for pid in sorted(cluster.participant_ids | {p.entity_id for p in cluster.places})
+            if aliases.get(pid)
+        },
+    }
+
+
+def _batches(store: Any, ids: list[str]) -> Iterator[list[Document]]:
+    for i in range(0, len(ids), BATCH_DOCUMENTS):
+        yield list(store.iter_documents(ids[i : i + BATCH_DOCUMENTS]))
+
+
+def link_store(store: Any, *, relink: bool = False) -> LinkReport:
+    """Link the documents not linked yet (all with `relink`) and write the result back."""
+    conn = _connection(store)
+    if relink:
+        with store.transaction():
+            for table in _TABLES:
+                conn.execute(f"DELETE FROM {table}")
+    state = load_state(store)
+    new_ids = [
+        r[0]
+        for r in conn.execute(
+            "SELECT id FROM documents WHERE id NOT IN (SELECT doc_id FROM linked_documents) ORDER BY seq"
+        )
+    ]
+    touched: set[str] = set()
+    redated: set[str] = set()
+    mentions = 0
+    for batch in _batches(store, new_ids):
+        result = link_documents(batch, state=state, load=lambda ids: store.iter_documents(ids), figures=())
+        touched |= result.touched
+        redated |= result.redated
+        mentions += sum(len(doc.layer("events")) for doc in batch)
+    conflicts = _figure_conflicts(store, conn, state) if new_ids else None
+    with store.transaction():
+        _write(conn, state, touched, redated, new_ids, conflicts)
+    return LinkReport(
+        documents=len(new_ids),
+        mentions=mentions,
+        clusters=len(state.linker.clusters),
+        touched=len(touched),
+        borrowed=len(redated),
+        figure_conflicts=len(conflicts) if conflicts is not None else 0,
+    )
+
+
+def _figure_conflicts(store: Any, conn: sqlite3.Connection, state: LinkState) -> list[FigureConflict]:
+    from chronique.link.figures import figure_conflicts
+
+    ids = [r[0] for r in conn.execute("SELECT doc_id FROM layers WHERE name = 'figures' AND spans != '[]'")]
+    figures = [f for batch in _batches(store, ids) for doc in batch for f in figures_of(doc)]
+    return figure_conflicts(figures, {f.doc_id: state.date_of(f.doc_id) for f in figures})
+
+
+def _write(
+    conn: sqlite3.Connection,
+    state: LinkState,
+    touched: set[str],
+    redated: set[str],
+    new_ids: list[str],
+    conflicts: list[FigureConflict] | None,
+) -> None:
+    linker = state.linker
+    for cluster_id in sorted(touched):
+        cluster = linker.clusters[cluster_id]
+        conn.execute("DELETE FROM event_mentions WHERE cluster_id = ?", (cluster_id,))
+        conn.executemany(
+            "INSERT OR REPLACE INTO event_mentions (key, doc_id, cluster_id, data) VALUES (?, ?, ?, ?)",
+            [(m.key, m.doc_id, cluster_id, _dumps(m.to_dict())) for m in cluster.members],
+        )
+        start, end = cluster.date.interval() if cluster.date else (None, None)
+        conn.execute(
+            "INSERT OR REPLACE INTO event_clusters (id, family, type, date, date_start, date_end, data) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                cluster_id,
+                cluster.family,
+                cluster.type,
+                cluster.date.value if cluster.date else None,
+                start.isoformat() if start else None,
+                end.isoformat() if end else None,
+                _dumps(cluster_record(cluster, state.aliases)),
+            ),
+        )
+    for doc_id in sorted(redated):
+        date = state.borrowed[doc_id]
+        conn.execute(
+            "INSERT OR REPLACE INTO borrowed_dates (doc_id, value, date_json, evidence) VALUES (?, ?, ?, ?)",
+            (doc_id, date.value, _dumps(date.to_dict()), _dumps(state.borrowed_evidence.get(doc_id, []))),
+        )
+    conn.executemany("INSERT OR IGNORE INTO linked_documents (doc_id) VALUES (?)", [(d,) for d in new_ids])
+    if conflicts is not None:
+        conn.execute("DELETE FROM figure_conflicts")
+        conn.executemany(
+            "INSERT INTO figure_conflicts (id, quantity, data) VALUES (?, ?, ?)",
+            [(c.id, c.quantity, _dumps(c.to_dict())) for c in conflicts],
+        )
