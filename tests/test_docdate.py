@@ -155,6 +155,14 @@ PREFIX_2021_09 = " date 2021-09 "
             Provenance.CONTENT,
         ),
         ("The summit will take place on March 5, 2030 in Moscow, officials said.", None, None, None),
+        ("Today, March 12, 2020, the two presidents spoke by phone.", None, "2020-03-12", Provenance.CONTENT),
+        ("Aujourd'hui 12 mars 2020, les présidents se sont parlé.", None, "2020-03-12", Provenance.CONTENT),
+        (
+            "Aujourd'hui, les Français se souviennent du 12 mars 2020 et de la crise.",
+            None,
+            "2020-03",
+            Provenance.CONTENT,
+        ),
         (
             "Le président turc était ce mercredi à Sotchi.\n— Un compte (@uncompte) May 3, 2017",
             None,

@@ -235,6 +235,8 @@ def guess_language(text: str) -> str | None:
         count = sum(1 for w in words if w in g.function_words)
         if count > best_count:
             best, best_count = g.lang, count
+        elif count == best_count:
+            best = None  # a tie is no guess
     return best
 
 
@@ -489,6 +491,13 @@ def _mention(
         start + i + 1 for i, ch in enumerate(text[start : min(end, start + 16)]) if ch.isspace()
     ]
     demonstrative = cue is not None and any(cue.search(text[max(0, start - 20) : e]) for e in ends)
+    # "aujourd'hui 12 mars", "today, March 12": the day named right after "today" is the article's.
+    today = g.cues.get("today")
+    if today is not None and date.day is not None:
+        window = text[max(0, start - 25) : start]
+        demonstrative = demonstrative or any(
+            not window[m.end() :].strip(" ,:–—-\n") for m in today.finditer(window)
+        )
     if direction is None:
         future = "future" in g.cues and bool(g.cues["future"].search(sentence))
         past = False

@@ -25,7 +25,7 @@ from chronique.docdate import date_document
 from chronique.model import FuzzyDate, Granularity
 from chronique.readers import apply_date_prefix
 
-__all__ = ["DateCase", "DateResult", "DateScores", "evaluate_dates", "load_cases"]
+__all__ = ["DateCase", "DateResult", "DateScores", "cases_from_records", "evaluate_dates", "load_cases"]
 
 # A wrong date at or above this confidence is counted apart: the error #3 calls the worst.
 CONFIDENT = 0.7
@@ -193,12 +193,19 @@ def load_cases(path: Path) -> list[DateCase]:
     cases = []
     with path.open(encoding="utf-8") as handle:
         for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                cases.append(_article_case(json.loads(line), number))
-            except (KeyError, ValueError, TypeError) as exc:
-                raise ValueError(f"{path}:{number}: no usable text and gold_pub_date ({exc})") from exc
+            if line.strip():
+                cases.extend(cases_from_records([json.loads(line)], source=f"{path}:{number}"))
+    return cases
+
+
+def cases_from_records(records: Iterable[dict[str, Any]], *, source: str = "record") -> list[DateCase]:
+    """Reference cases from parsed article records (`text`, `gold_pub_date`, `id`?, `url`?, `lang`?)."""
+    cases = []
+    for number, record in enumerate(records, 1):
+        try:
+            cases.append(_article_case(record, number))
+        except (KeyError, ValueError, TypeError) as exc:
+            raise ValueError(f"{source}: no usable text and gold_pub_date ({exc})") from exc
     return cases
 
 
