@@ -7,6 +7,7 @@ over these names.
 from __future__ import annotations
 
 from chronique.clean import clean_text, mark_template_lines
+from chronique.docdate import date_document
 from chronique.errors import ChroniqueError, InputError
 from chronique.ingest import AddReport, add
 from chronique.language import detect_language
@@ -34,6 +35,7 @@ __all__ = [
     "__version__",
     "add",
     "clean_text",
+    "date_document",
     "detect_language",
     "load_settings",
     "mark_template_lines",
