@@ -1,0 +1,573 @@
+"""Finding mentions in a text and resolving them to canonical entities (#4).
+
+Candidates come from five sources, most trusted first: role nouns ("le président russe"), gazetteer
+names, titles before names ("M. Poutine", "MM. Poutine et Erdogan"), spaCy's named entities, and,
+without a spaCy model, cue rules over runs of capitalised words. Overlaps keep the longest candidate
+(the more trusted one on a tie). Then, within the document, short names join the full name seen in it
+("Poutine" → "Vladimir Poutine", "Akar" → "Hulusi Akar"), role nouns take the office holder of the
+document's date that the article names, and places that act or speak are marked as governments.
+
+Types are the gazetteer's when the gazetteer knows the name (spaCy calls "Recep Tayyip Erdogan" MISC
+and "Bachar el-Assad" a place); boilerplate words (cookie banners, share widgets) never become
+entities, whatever the model says.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from chronique.entities.gazetteer import Entity, Registry, fold, name_key, names_compatible, registry, slug
+from chronique.lang import load_rules
+from chronique.model import FuzzyDate, Span
+from chronique.nlp import parse
+from chronique.settings import Settings
+
+__all__ = ["extract_entities"]
+
+# Trust of each source when two candidates cover the same characters (longer candidates win first).
+_PRIORITY = {"role": 5, "gazetteer": 4, "title": 3, "ner": 2, "rule": 1}
+
+# spaCy labels (French and English models) → our types; MISC and NORP only count when the gazetteer
+# knows the name.
+_NER_TYPES = {
+    "PER": "person",
+    "PERSON": "person",
+    "LOC": "place",
+    "GPE": "place",
+    "FAC": "place",
+    "ORG": "organisation",
+    "MISC": "",
+    "NORP": "",
+    "PRODUCT": "",
+    "EVENT": "",
+}
+
+# Lower-case words that may sit inside a name ("Bachar el-Assad", "Ursula von der Leyen", "Jean de La
+# Fontaine"); a run of capitalised words never starts or ends with one.
+_PARTICLES = frozenset(
+    {
+        "de",
+        "du",
+        "des",
+        "del",
+        "della",
+        "da",
+        "dos",
+        "van",
+        "von",
+        "der",
+        "den",
+        "bin",
+        "ben",
+        "ibn",
+        "al",
+        "el",
+        "di",
+        "la",
+        "le",
+    }
+)
+# Words split at apostrophes ("l'Otan" → "l", "Otan") but not at hyphens ("el-Assad", "S-400").
+_WORD = re.compile(r"\w+(?:-\w+)*")
+_GAP_IN_NAME = re.compile(r"[ \t\u00a0]{1,3}|[ \t\u00a0]*-[ \t\u00a0]*|['’]")
+
+
+@dataclass(slots=True)
+class _Candidate:
+    start: int
+    end: int
+    type: str
+    source: str
+    entity: Entity | None = None
+    name: str = ""
+    role: tuple[str, str | None, str | None] | None = None  # (office, country code, org id)
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def capitalised(self) -> bool:
+        first = self.text[0]
+        if first.isupper() or first.isdigit():
+            return True
+        # "el-Assad", "al-Qaïda": a lower-case particle glued to a name
+        head, _, rest = self.text.partition("-")
+        return head in _PARTICLES and rest[:1].isupper()
+
+
+def _tokens(text: str, start: int = 0, end: int | None = None) -> list[_Token]:
+    return [
+        _Token(m.start(), m.end(), m.group())
+        for m in _WORD.finditer(text, start, len(text) if end is None else end)
+    ]
+
+
+# -- language rules ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _LangRules:
+    titles: dict[str, bool]  # folded title → plural
+    title_max_tokens: int
+    roles: list[
+        tuple[re.Pattern[str], str, str | None, str | None]
+    ]  # regex on folded text, office, country, org
+    stop_words: frozenset[str]
+    stop_phrases: tuple[str, ...]
+    cues: dict[str, dict[str, frozenset[str]]]  # kind → after/before/verbs → folded words
+    speech_before: tuple[str, ...]
+    determiners: frozenset[str]
+
+
+def _expand(pattern: str, adjectives: str, countries: str) -> str:
+    parts = re.split(r"(\{adj\}|\{country\})", fold(pattern))
+    out = []
+    for part in parts:
+        if part == "{adj}":
+            out.append(f"(?P<adj>{adjectives})")
+        elif part == "{country}":
+            out.append(f"(?:(?:de la|de l'|du|des|de|d'|the)\\s*)?(?P<country>{countries})")
+        else:
+            out.append(r"\s+".join(re.escape(w) for w in part.split(" ")).replace(r"'\s+", "'"))
+    return r"(?<!\w)" + "".join(out) + r"(?!\w)"
+
+
+@functools.cache
+def _lang_rules(lang: str, reg: Registry) -> _LangRules:
+    data = load_rules(lang, "entities")
+    titles: dict[str, bool] = {}
+    for table in data.get("title", []):
+        for form in table.get("forms", []):
+            titles[fold(str(form))] = bool(table.get("plural", False))
+    demonyms = sorted(reg.demonym_forms(lang), key=len, reverse=True)
+    adjectives = "|".join(r"[\s-]+".join(re.escape(w) for w in d.split(" ")) for d in demonyms) or "(?!)"
+    country_names = sorted(
+        {fold(e.display_name(lang)) for e in reg if e.type == "country"}, key=len, reverse=True
+    )
+    countries = "|".join(re.escape(n) for n in country_names)
+    roles = []
+    for table in data.get("role", []):
+        for pattern in table.get("patterns", []):
+            regex = re.compile(_expand(str(pattern), adjectives, countries))
+            roles.append((regex, str(table["office"]), table.get("country"), table.get("org")))
+    stop_words: set[str] = set()
+    stop_phrases: list[str] = []
+    for table in data.get("stopword", []):
+        for form in table.get("forms", []):
+            key = name_key(str(form))
+            (stop_phrases.append(key) if " " in key else stop_words.add(key))
+    cues: dict[str, dict[str, frozenset[str]]] = {}
+    for table in data.get("cue", []):
+        cues[str(table["kind"])] = {
+            k: frozenset(fold(str(w)) for w in table.get(k, [])) for k in ("after", "before", "verbs")
+        }
+    speech_before = tuple(fold(str(w)) for t in data.get("metonymy", []) for w in t.get("before", []))
+    return _LangRules(
+        titles=titles,
+        title_max_tokens=max((len(_tokens(t)) for t in titles), default=1),
+        roles=roles,
+        stop_words=frozenset(stop_words),
+        stop_phrases=tuple(stop_phrases),
+        cues=cues,
+        speech_before=speech_before,
+        determiners=frozenset(fold(str(w)) for w in data.get("determiners", [])),
+    )
+
+
+# -- candidates ---------------------------------------------------------------------------------------------
+
+
+def _gazetteer_candidates(
+    text: str, folded: str, tokens: Sequence[_Token], reg: Registry, lang: str
+) -> list[_Candidate]:
+    found = []
+    for i, first in enumerate(tokens):
+        end_index = i
+        for j in range(i, min(len(tokens), i + reg.max_key_tokens)):
+            if j > i and not _joinable(text, tokens[j - 1], tokens[j], loose=True):
+                break
+            end_index = j
+        for j in range(end_index, i - 1, -1):
+            start, end = first.start, tokens[j].end
+            if end < len(text) and text[end] == "." and len(tokens[j].text) == 1:
+                end += 1  # "U.S." and initials keep their dot
+            key = name_key(folded[start:end])
+            entity = reg.lookup_key(key, lang)
+            if entity is not None and reg.case_ok(key, text[start:end]):
+                found.append(_Candidate(start, end, entity.type, "gazetteer", entity))
+                break
+    return found
+
+
+def _joinable(text: str, left: _Token, right: _Token, *, loose: bool = False) -> bool:
+    gap = text[left.end : right.start]
+    if _GAP_IN_NAME.fullmatch(gap):
+        return True
+    # "U.S.", "Recep T. Erdogan", "Washington, D.C." only with `loose`
+    return loose and gap in (".", ". ", ", ") and (len(left.text) == 1 or gap == ".")
+
+
+def _name_run(text: str, tokens: Sequence[_Token], index: int, *, limit: int = 5) -> int:
+    """Index past the run of capitalised tokens starting at `index` (particles allowed inside)."""
+    if index >= len(tokens) or not tokens[index].capitalised:
+        return index
+    end = index + 1
+    while end < len(tokens) and end - index < limit:
+        prev, token = tokens[end - 1], tokens[end]
+        initial = len(prev.text) == 1 and text[prev.end : token.start] == ". "
+        if not (_joinable(text, prev, token) or initial):
+            break
+        if token.capitalised:
+            end += 1
+        elif token.text in _PARTICLES and end + 1 < len(tokens) and tokens[end + 1].capitalised:
+            if not _joinable(text, token, tokens[end + 1]):
+                break
+            end += 2
+        else:
+            break
+    return end
+
+
+def _span_end(text: str, token: _Token) -> int:
+    # keep the dot of an initial ("T.") when the run ends on one
+    return token.end + 1 if len(token.text) == 1 and text[token.end : token.end + 1] == "." else token.end
+
+
+def _title_at(text: str, tokens: Sequence[_Token], index: int, rules: _LangRules) -> tuple[int, bool] | None:
+    """(index after the title, plural) when a title starts at token `index`."""
+    for size in range(rules.title_max_tokens, 0, -1):
+        if index + size > len(tokens):
+            continue
+        start, end = tokens[index].start, tokens[index + size - 1].end
+        if end < len(text) and text[end] == ".":
+            with_dot = fold(text[start : end + 1])
+            if with_dot in rules.titles:
+                return index + size, rules.titles[with_dot]
+        key = fold(text[start:end])
+        if key in rules.titles:
+            return index + size, rules.titles[key]
+    return None
+
+
+def _title_candidates(text: str, tokens: Sequence[_Token], rules: _LangRules) -> list[_Candidate]:
+    found: list[_Candidate] = []
+    i = 0
+    while i < len(tokens):
+        title = _title_at(text, tokens, i, rules)
+        if title is None:
+            i += 1
+            continue
+        j, plural = title
+        names = []
+        while True:
+            end = _name_run(text, tokens, j, limit=4)
+            # the name must follow the title closely ("M. Poutine", not "M.\n\nPoutine")
+            if end == j or len(text[tokens[j - 1].end : tokens[j].start]) > 3:
+                break
+            names.append((tokens[j].start, _span_end(text, tokens[end - 1])))
+            if not plural or end >= len(tokens):
+                break
+            gap = fold(text[tokens[end - 1].end : tokens[end].start]).strip()
+            if gap == "," and end < len(tokens):
+                j = end
+            elif gap == "" and fold(tokens[end].text) in ("et", "and") and end + 1 < len(tokens):
+                j = end + 1
+            else:
+                break
+        found += [_Candidate(s, e, "person", "title") for s, e in names]
+        i = max(j, i + 1)
+    return found
+
+
+def _role_candidates(folded: str, rules: _LangRules, reg: Registry, lang: str) -> list[_Candidate]:
+    found = []
+    forms = reg.demonym_forms(lang)
+    for regex, office, country, org in rules.roles:
+        for match in regex.finditer(folded):
+            code = country
+            groups = match.groupdict()
+            if groups.get("adj"):
+                code = forms.get(name_key(groups["adj"]))
+            elif groups.get("country"):
+                entity = reg.resolve(groups["country"], lang, fuzzy=False)
+                code = entity.country if entity else None
+            if code is None and org is None:
+                continue
+            found.append(_Candidate(match.start(), match.end(), "person", "role", role=(office, code, org)))
+    return found
+
+
+def _ner_candidates(text: str, parsed: Sequence[tuple[int, Any]], rules: _LangRules) -> list[_Candidate]:
+    found = []
+    for offset, sdoc in parsed:
+        for ent in sdoc.ents:
+            kind = _NER_TYPES.get(ent.label_, "")
+            start = offset + ent.start_char
+            tokens = _tokens(text, start, offset + ent.end_char)
+            # leading determiners and titles are not part of the name ("le Kremlin", "M. Poutine")
+            while tokens and (fold(tokens[0].text) in rules.determiners or _title_at(text, tokens, 0, rules)):
+                title = _title_at(text, tokens, 0, rules)
+                tokens = tokens[title[0] if title else 1 :]
+            if not tokens:
+                continue
+            has_proper_noun = any(t.pos_ in ("PROPN", "X") for t in ent)
+            end = _name_run(text, tokens, 0, limit=6)
+            if end == 0:
+                continue
+            found.append(
+                _Candidate(
+                    tokens[0].start,
+                    _span_end(text, tokens[end - 1]),
+                    kind,
+                    "ner",
+                    attrs={"ner": ent.label_, "proper": has_proper_noun},
+                )
+            )
+    return found
+
+
+def _cue_candidates(
+    text: str, tokens: Sequence[_Token], rules: _LangRules, sentence_starts: set[int]
+) -> list[_Candidate]:
+    """Typed runs of capitalised words, for languages without a spaCy model."""
+    found = []
+    i = 0
+    while i < len(tokens):
+        title = _title_at(text, tokens, i, rules)
+        if title is not None:  # "Ms Jane Whitfield": the title rule has the name
+            i = title[0]
+            continue
+        if fold(tokens[i].text) in rules.determiners:
+            i += 1
+            continue
+        end = _name_run(text, tokens, i, limit=5)
+        if end == i:
+            i += 1
+            continue
+        run = tokens[i:end]
+        kind = _cue_kind(text, tokens, i, end, rules)
+        if kind and not (len(run) == 1 and run[0].start in sentence_starts):
+            found.append(_Candidate(run[0].start, run[-1].end, kind, "rule"))
+        i = end
+    return found
+
+
+def _cue_kind(text: str, tokens: Sequence[_Token], i: int, end: int, rules: _LangRules) -> str:
+    last = fold(tokens[end - 1].text)
+    before = fold(tokens[i - 1].text) if i > 0 else ""
+    after = fold(tokens[end].text) if end < len(tokens) else ""
+    organisation, place, person = (
+        rules.cues.get("organisation", {}),
+        rules.cues.get("place", {}),
+        rules.cues.get("person", {}),
+    )
+    if last in organisation.get("after", ()) and end - i > 1:
+        return "organisation"
+    if last in place.get("after", ()) and end - i > 1:
+        return "place"
+    if after in person.get("verbs", ()) and 2 <= end - i <= 3:
+        return "person"
+    if before in place.get("before", ()):
+        return "place"
+    return ""
+
+
+# -- filtering and overlaps ------------------------------------------------------------------------------
+
+
+def _is_boilerplate(text: str, cand: _Candidate, rules: _LangRules) -> bool:
+    surface = text[cand.start : cand.end]
+    key = name_key(surface)
+    words = key.split()
+    if any(w in rules.stop_words for w in words) or any(p in key for p in rules.stop_phrases):
+        return True
+    for token in _tokens(surface):
+        # glued widget words: "surTelegram", "AccepterTout"
+        for k in range(1, len(token.text)):
+            if token.text[k - 1].islower() and token.text[k].isupper():
+                left, right = token.text[:k], token.text[k:]
+                if (
+                    left[0].islower()
+                    or name_key(left) in rules.stop_words
+                    or name_key(right) in rules.stop_words
+                ):
+                    return True
+    return False
+
+
+def _select(candidates: list[_Candidate]) -> list[_Candidate]:
+    """Non-overlapping candidates: longest first, then the most trusted source."""
+    chosen: list[_Candidate] = []
+    for cand in sorted(candidates, key=lambda c: (-c.length, -_PRIORITY[c.source], c.start)):
+        if all(cand.end <= c.start or c.end <= cand.start for c in chosen):
+            chosen.append(cand)
+    return sorted(chosen, key=lambda c: c.start)
+
+
+# -- resolution ---------------------------------------------------------------------------------------------
+
+
+def _period(published: FuzzyDate | dt.date | None) -> tuple[dt.date, dt.date] | None:
+    if published is None:
+        return None
+    if isinstance(published, dt.date):
+        return published, published
+    return published.interval()
+
+
+def _resolve_names(text: str, chosen: list[_Candidate], reg: Registry, lang: str) -> list[_Candidate]:
+    kept = []
+    for cand in chosen:
+        if cand.source in ("role", "gazetteer"):
+            kept.append(cand)
+            continue
+        surface = text[cand.start : cand.end]
+        person = cand.type == "person"
+        entity = reg.resolve(surface, lang, fuzzy=person or not cand.type, surname=person)
+        if entity is not None:
+            cand.entity, cand.type = entity, entity.type
+        elif not cand.type or (cand.source == "ner" and not cand.attrs.get("proper")):
+            continue  # MISC/NORP unknown to the gazetteer, or a common noun the model took for a name
+        cand.name = " ".join(surface.split())
+        kept.append(cand)
+    _chain_people(text, kept, lang)
+    return kept
+
+
+def _chain_people(text: str, cands: list[_Candidate], lang: str) -> None:
+    """Short or partial names take the identity of a fuller name of the same document."""
+    people = [c for c in cands if c.type == "person" and c.source != "role"]
+    full: list[tuple[list[str], _Candidate]] = []
+    for cand in sorted(
+        people, key=lambda c: -len(name_key(c.entity.name if c.entity else text[c.start : c.end]))
+    ):
+        tokens = name_key(text[cand.start : cand.end]).split()
+        if cand.entity is None:
+            match = next((f for toks, f in full if names_compatible(tokens, toks)), None)
+            if match is not None:
+                cand.entity, cand.name = match.entity, match.name
+                cand.source = "alias" if cand.source != "title" else cand.source
+                continue
+            cand.name = " ".join(text[cand.start : cand.end].split())
+        names = [cand.entity.name, *cand.entity.all_names()] if cand.entity else [cand.name]
+        for name in names:
+            if len(name_key(name).split()) > 1:
+                full.append((name_key(name).split(), cand))
+
+
+def _resolve_roles(
+    cands: list[_Candidate], reg: Registry, period: tuple[dt.date, dt.date] | None
+) -> list[_Candidate]:
+    kept = []
+    for index, cand in enumerate(cands):
+        if cand.role is None:
+            kept.append(cand)
+            continue
+        office, country, org = cand.role
+        holders = reg.holders(office, country=country, org=org, on=period)
+        named = [c.entity for c in cands if c.entity is not None and c.role is None and c.entity in holders]
+        if named:
+            # the holder named nearest before the role noun, else the first named after it
+            before = [c.entity for c in cands[:index] if c.entity in holders and c.role is None]
+            cand.entity = before[-1] if before else named[0]
+        elif period is not None and len(holders) == 1:
+            cand.entity = holders[0]
+        if cand.entity is not None:
+            kept.append(cand)
+    return kept
+
+
+def _mark_governments(
+    text: str, cands: list[_Candidate], parsed: Sequence[tuple[int, Any]], rules: _LangRules
+) -> None:
+    """Countries and capitals that act or speak stand for their government ("Ankara a affirmé")."""
+    heads: dict[int, Any] = {}
+    for offset, sdoc in parsed:
+        for token in sdoc:
+            heads[offset + token.idx] = token
+    speech_verbs = rules.cues.get("person", {}).get("verbs", frozenset())
+    for cand in cands:
+        entity = cand.entity
+        if entity is None or not (entity.type == "country" or entity.capital):
+            continue
+        before = fold(text[max(0, cand.start - 20) : cand.start]).rstrip()
+        acting = any(before.endswith(cue) for cue in rules.speech_before)
+        token = heads.get(cand.start)
+        if token is not None and not acting:
+            while token.dep_ in ("conj", "flat:name", "appos") and token.head is not token:
+                token = token.head
+            acting = token.dep_ in ("nsubj", "nsubj:pass", "nsubjpass") and token.head.pos_ in ("VERB", "AUX")
+        elif token is None and not acting:
+            following = _tokens(text, cand.end, min(len(text), cand.end + 30))
+            acting = bool(following) and fold(following[0].text) in speech_verbs
+        if acting:
+            cand.attrs["role"] = "government"
+
+
+# -- entry point ---------------------------------------------------------------------------------------------
+
+
+def extract_entities(
+    text: str,
+    *,
+    lang: str | None,
+    published: FuzzyDate | dt.date | None = None,
+    settings: Settings | None = None,
+    sentences: Iterable[Span] = (),
+) -> list[Span]:
+    """Entity mentions of `text` as `entities` layer spans (label = type; attrs entity_id, name, source).
+
+    `published` (the document date) picks the holder of an office for role nouns ("le président
+    russe" is Medvedev in 2010); without it a role noun resolves only to a holder the text names.
+    """
+    settings = settings or Settings()
+    reg = registry(settings)
+    lang = lang or "und"
+    rules = _lang_rules(lang, reg)
+    folded = fold(text)
+    tokens = _tokens(text)
+    parsed = parse(text, lang, settings) if lang in settings.models else []
+    candidates = _gazetteer_candidates(text, folded, tokens, reg, lang)
+    candidates += _role_candidates(folded, rules, reg, lang)
+    candidates += _title_candidates(text, tokens, rules)
+    if parsed:
+        candidates += _ner_candidates(text, parsed, rules)
+    else:
+        starts = (
+            {s.start for s in sentences} | {0} | {m.end() for m in re.finditer(r"(?:[.!?:]\s+|\n\s*)", text)}
+        )
+        candidates += _cue_candidates(text, tokens, rules, starts)
+    candidates = [
+        c for c in candidates if c.source in ("gazetteer", "role") or not _is_boilerplate(text, c, rules)
+    ]
+    chosen = _resolve_names(text, _select(candidates), reg, lang)
+    chosen = _resolve_roles(chosen, reg, _period(published))
+    _mark_governments(text, chosen, parsed, rules)
+    spans = []
+    for cand in chosen:
+        entity = cand.entity
+        attrs: dict[str, Any] = {
+            "entity_id": entity.id if entity else slug(cand.name),
+            "name": entity.name if entity else cand.name,
+            "source": cand.source,
+        }
+        if "role" in cand.attrs:
+            attrs["role"] = cand.attrs["role"]
+        if not attrs["entity_id"]:
+            continue
+        spans.append(Span(cand.start, cand.end, entity.type if entity else cand.type, attrs))
+    return spans

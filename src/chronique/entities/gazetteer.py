@@ -1,0 +1,495 @@
+"""Canonical entities: the shipped gazetteer, pycountry's countries, a user's own file, and lookups (#4).
+
+`Registry.resolve("Poutine", "fr")`, `resolve("Putin", "en")` and `resolve("vladimir poutine", "fr")`
+give the same `Entity`; accents, case and punctuation are folded before lookup, and misspelt people
+("Reccep Tayyip Erdogan") are matched with rapidfuzz above named thresholds.
+
+Role nouns ("le président russe", "Russian President") name an office, not a person: the lang files
+map them to an office (`head_of_state` of `RU`), and the gazetteer lists who held which office from
+when to when, so `Registry.holders("head_of_state", "RU", on=date)` is Putin in 2017 and Medvedev in
+2010. That is why an `Entity` carries `offices` with periods rather than plain role aliases: a role
+alias without a period ("président russe" → Putin) would be wrong for any article before 2012.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import gettext
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from chronique.errors import SettingsError
+from chronique.lang import LANG_DIR, available_languages, load_rules
+from chronique.settings import Settings
+
+__all__ = [
+    "ENTITY_TYPES",
+    "GAZETTEER_PATH",
+    "Entity",
+    "Office",
+    "Registry",
+    "fold",
+    "name_key",
+    "registry",
+    "slug",
+]
+
+GAZETTEER_PATH = LANG_DIR / "gazetteer.toml"
+ENTITY_TYPES = ("person", "country", "city", "region", "place", "organisation", "equipment", "group", "other")
+
+# A misspelt full name ("Reccip Teyyep Erdogan", "Recep Tayipp Erdogan") is taken for a gazetteer person
+# when rapidfuzz's ratio of the folded names reaches FUZZY_NAME_MIN and its last name alone reaches
+# FUZZY_LAST_NAME_MIN. Tuned on the dev articles' misspellings (scores 83-95) against the closest
+# wrong pairs among the gazetteer's people (e.g. "Ali Khamenei"/"Ali Akbar Velayati" stays under 70).
+FUZZY_NAME_MIN = 80.0
+FUZZY_LAST_NAME_MIN = 75.0
+
+_FOLD_SPECIAL = {
+    "ı": "i",
+    "ł": "l",
+    "ø": "o",
+    "đ": "d",
+    "’": "'",
+    "‘": "'",
+    "ʼ": "'",
+    "`": "'",
+    "‐": "-",
+    "‑": "-",
+}
+
+
+def _fold_char(char: str) -> str:
+    if char in _FOLD_SPECIAL:
+        return _FOLD_SPECIAL[char]
+    base = unicodedata.normalize("NFD", char)[0]
+    lower = base.lower()
+    return lower if len(lower) == 1 else base
+
+
+def fold(text: str) -> str:
+    """Lower-case `text` and strip its accents, keeping its length (offsets stay valid)."""
+    return "".join(_fold_char(c) for c in text)
+
+
+_KEY_SPLIT = re.compile(r"[^\w]+|_")
+
+
+def name_key(name: str) -> str:
+    """The lookup key of a name: folded, punctuation to spaces ("Recep T. Erdoğan" → "recep t erdogan")."""
+    return " ".join(t for t in _KEY_SPLIT.split(fold(name)) if t)
+
+
+def slug(name: str) -> str:
+    """A stable id from a name: "Vladimir Putin" → "vladimir-putin"."""
+    return name_key(name).replace(" ", "-")
+
+
+@dataclass(frozen=True, slots=True)
+class Office:
+    """An office held from `start` to `end` (None: still held): of a `country` (ISO code) or an `org` (id)."""
+
+    office: str
+    country: str | None = None
+    org: str | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    def overlaps(self, lo: dt.date, hi: dt.date) -> bool:
+        return (self.start is None or self.start <= hi) and (self.end is None or lo <= self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A canonical entity: English `name`, its `names` per language, any-language `aliases`."""
+
+    id: str
+    name: str
+    type: str
+    names: Mapping[str, str] = field(default_factory=dict)
+    aliases: tuple[str, ...] = ()
+    country: str | None = None  # ISO 3166-1 code: the country itself, or where a place or person belongs
+    capital: bool = False  # a seat of government, whose name may stand for that government
+    offices: tuple[Office, ...] = ()
+
+    def display_name(self, lang: str | None) -> str:
+        return self.names.get(lang or "", self.name)
+
+    def all_names(self) -> list[str]:
+        return list(dict.fromkeys([self.name, *self.names.values(), *self.aliases]))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "type": self.type,
+            "names": dict(self.names),
+            "aliases": list(self.aliases),
+            "country": self.country,
+        }
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def _plural(form: str) -> str:
+    return form if form.endswith(("s", "x")) else form + "s"
+
+
+class Registry:
+    """Every canonical entity, the indexes to find one by any name, and each language's entity rules."""
+
+    def __init__(self, entities: Iterable[Entity]) -> None:
+        self._entities: dict[str, Entity] = {}
+        for entity in entities:
+            self._entities[entity.id] = entity
+        self._build()
+
+    # -- indexes ----------------------------------------------------------------------------------------
+    def _build(self) -> None:
+        # key → [(entity id, language of the name or None for a language-neutral alias)]
+        self._keys: dict[str, list[tuple[str, str | None]]] = {}
+        self._acronym_keys: set[str] = set()  # keys written only in capitals ("US", "UN")
+        self._lower_keys: set[str] = set()  # keys with a lower-case spelling ("mer Noire", "talibans")
+        self._by_country: dict[str, str] = {}
+        self._persons: dict[str, str] = {}  # multi-word person name key → id, for fuzzy matching
+        self._by_last: dict[str, list[str]] = {}
+        cased: dict[str, list[str]] = {}
+        for entity in self._entities.values():
+            spellings: list[tuple[str, str | None]] = [(entity.name, "en")]
+            spellings += [(n, lang) for lang, n in entity.names.items()]
+            spellings += [(a, None) for a in entity.aliases]
+            for spelling, lang in spellings:
+                key = name_key(spelling)
+                if not key:
+                    continue
+                entry = (entity.id, lang)
+                bucket = self._keys.setdefault(key, [])
+                if entry not in bucket:
+                    bucket.append(entry)
+                cased.setdefault(key, []).append(spelling)
+                if entity.type == "person" and " " in key:
+                    self._persons.setdefault(key, entity.id)
+                    last = key.rsplit(" ", 1)[1]
+                    if entity.id not in self._by_last.get(last, []):
+                        self._by_last.setdefault(last, []).append(entity.id)
+            if entity.type == "country" and entity.country:
+                self._by_country[entity.country] = entity.id
+        for key, written in cased.items():
+            if all(s.isupper() and len(name_key(s).replace(" ", "")) >= 2 for s in written):
+                self._acronym_keys.add(key)
+            if any(s[:1].islower() for s in written):
+                self._lower_keys.add(key)
+        self.max_key_tokens = max((k.count(" ") + 1 for k in self._keys), default=1)
+        self._offices: list[tuple[Office, str]] = [
+            (office, e.id) for e in self._entities.values() for office in e.offices
+        ]
+
+    # -- lookups ----------------------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self._entities)
+
+    def __iter__(self) -> Any:
+        return iter(self._entities.values())
+
+    def get(self, entity_id: str) -> Entity | None:
+        """The entity with this id, or None."""
+        return self._entities.get(entity_id)
+
+    def display_name(self, entity_id: str, lang: str | None) -> str:
+        """The entity's name in `lang` ("Vladimir Poutine" in French), its English name otherwise."""
+        entity = self._entities.get(entity_id)
+        return entity.display_name(lang) if entity else entity_id
+
+    def country(self, code: str) -> Entity | None:
+        """The country entity of an ISO 3166-1 alpha-2 code."""
+        entity_id = self._by_country.get(code.upper())
+        return self._entities.get(entity_id) if entity_id else None
+
+    def lookup_key(self, key: str, lang: str | None = None) -> Entity | None:
+        """Exact lookup of a `name_key`; same-language names first, then aliases, then other languages."""
+        entries = self._keys.get(key)
+        if not entries:
+            return None
+
+        def rank(entry: tuple[str, str | None]) -> tuple[int, int]:
+            entity = self._entities[entry[0]]
+            lang_rank = 0 if entry[1] == lang else 1 if entry[1] is None else 2
+            return lang_rank, _TYPE_PRIORITY.get(entity.type, 9)
+
+        return self._entities[min(entries, key=rank)[0]]
+
+    def case_ok(self, key: str, surface: str) -> bool:
+        """Whether `surface` is written as a name ("Turkey", "US") rather than a word ("turkey", "us")."""
+        if key in self._acronym_keys:
+            letters = [c for c in surface if c.isalpha()]
+            return bool(letters) and all(c.isupper() for c in letters)
+        first = surface[:1]
+        return first.isupper() or first.isdigit() or key in self._lower_keys
+
+    def resolve(
+        self, name: str, lang: str | None = None, *, fuzzy: bool = True, surname: bool = False
+    ) -> Entity | None:
+        """The entity any alias or spelling of `name` stands for, or None.
+
+        Exact (folded) names first; then a person's name with initials or a missing middle name
+        ("Recep T. Erdogan", "Recep Erdogan"); then, with `fuzzy`, misspelt people's names. With
+        `surname` (the caller knows `name` is a person: "Mme Borne"), a lone last name that exactly
+        one person of the gazetteer bears.
+        """
+        key = name_key(name)
+        if not key:
+            return None
+        entity = self.lookup_key(key, lang)
+        if entity is not None:
+            return entity
+        tokens = key.split()
+        if len(tokens) < 2:
+            bearers = self._by_last.get(key, [])
+            return self._entities[bearers[0]] if surname and len(bearers) == 1 else None
+        candidates = [
+            self._entities[i] for i in self._by_last.get(tokens[-1], []) if self._entities[i].type == "person"
+        ]
+        matches = {
+            c.id
+            for c in candidates
+            if any(names_compatible(tokens, name_key(n).split()) for n in c.all_names())
+        }
+        if len(matches) == 1:
+            return self._entities[matches.pop()]
+        if fuzzy:
+            return self._fuzzy_person(key)
+        return None
+
+    def _fuzzy_person(self, key: str) -> Entity | None:
+        found = process.extractOne(key, list(self._persons), scorer=fuzz.ratio, score_cutoff=FUZZY_NAME_MIN)
+        if found is None:
+            return None
+        best = str(found[0])
+        if fuzz.ratio(key.rsplit(" ", 1)[-1], best.rsplit(" ", 1)[-1]) < FUZZY_LAST_NAME_MIN:
+            return None
+        return self._entities[self._persons[best]]
+
+    def holders(
+        self,
+        office: str,
+        *,
+        country: str | None = None,
+        org: str | None = None,
+        on: tuple[dt.date, dt.date] | None = None,
+    ) -> list[Entity]:
+        """Who held `office` (of a country or an organisation), during the period `on` when given.
+
+        The office `leader` is head of state or head of government, whichever the text means.
+        """
+        offices = ("head_of_state", "head_of_government") if office == "leader" else (office,)
+        found: list[Entity] = []
+        for held, entity_id in self._offices:
+            if held.office not in offices or held.country != country or held.org != org:
+                continue
+            if on is not None and not held.overlaps(*on):
+                continue
+            entity = self._entities[entity_id]
+            if entity not in found:
+                found.append(entity)
+        return found
+
+    # -- language data ----------------------------------------------------------------------------------
+    def demonym(self, word: str, lang: str) -> Entity | None:
+        """The country a demonym stands for: demonym("turque", "fr") → Turkey."""
+        code = _demonyms(lang).get(name_key(word))
+        return self.country(code) if code else None
+
+    def demonym_forms(self, lang: str) -> dict[str, str]:
+        """Folded demonym form → ISO code, for `lang`."""
+        return dict(_demonyms(lang))
+
+
+_TYPE_PRIORITY = {"country": 0, "person": 1, "organisation": 2, "city": 3, "region": 4, "group": 5}
+
+
+@functools.cache
+def _demonyms(lang: str) -> dict[str, str]:
+    forms: dict[str, str] = {}
+    for table in load_rules(lang, "entities").get("demonym", []):
+        for item in table.get("forms", []):
+            for form in {item.get("m"), item.get("f")} - {None}:
+                forms[name_key(str(form))] = str(item["country"])
+                if lang == "fr":  # French adjectives agree in number; English ones do not
+                    forms[name_key(_plural(str(form)))] = str(item["country"])
+    return forms
+
+
+# -- loading ------------------------------------------------------------------------------------------
+
+
+def _entity_from(data: Mapping[str, Any], *, where: str) -> Entity:
+    try:
+        name = str(data["name"])
+        kind = str(data["type"])
+    except KeyError as exc:
+        raise SettingsError(
+            f"{where}: an entity lacks {exc.args[0]!r}; every entity needs a name and a type"
+        ) from exc
+    if kind not in ENTITY_TYPES:
+        raise SettingsError(
+            f"{where}: entity {name!r} has type {kind!r}; use one of {', '.join(ENTITY_TYPES)}"
+        )
+    names = {"en": name}
+    for lang in available_languages():
+        if lang in data:
+            names[lang] = str(data[lang])
+    names.update({str(k): str(v) for k, v in dict(data.get("names") or {}).items()})
+    offices = tuple(
+        Office(
+            str(o["office"]),
+            country=o.get("country"),
+            org=o.get("org"),
+            start=_date(o.get("from")),
+            end=_date(o.get("to")),
+        )
+        for o in data.get("offices", [])
+    )
+    return Entity(
+        id=str(data.get("id") or slug(name)),
+        name=name,
+        type=kind,
+        names=names,
+        aliases=tuple(str(a) for a in data.get("aliases", [])),
+        country=data.get("country"),
+        capital=bool(data.get("capital", False)),
+        offices=offices,
+    )
+
+
+def _short(name: str) -> str:
+    # ISO's inverted forms: "Russie, Fédération de" → "Russie"; "Korea, Republic of" → "Korea"
+    return name.split(",", 1)[0].strip()
+
+
+def _countries(overrides: Mapping[str, Mapping[str, Any]]) -> list[Entity]:
+    import pycountry  # loaded on first use: its JSON files take a moment
+
+    french = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"], fallback=True)
+    found = []
+    for record in pycountry.countries:
+        code = record.alpha_2
+        extra = overrides.get(code, {})
+        common = getattr(record, "common_name", None)
+        english = str(extra.get("name") or _short(common or record.name))
+        fr = str(extra.get("fr") or _short(french.gettext(common or record.name)))
+        aliases = [record.name, *extra.get("aliases", [])]
+        for formal in (getattr(record, "official_name", None), record.name):
+            if formal:
+                aliases += [formal, french.gettext(formal)]
+        aliases = [a for a in dict.fromkeys(aliases) if a not in (english, fr)]
+        found.append(
+            Entity(
+                id=str(extra.get("id") or slug(english)),
+                name=english,
+                type="country",
+                names={"en": english, "fr": fr},
+                aliases=tuple(aliases),
+                country=code,
+                offices=(),
+            )
+        )
+    return found
+
+
+def _load_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError as exc:
+        raise SettingsError(f"gazetteer {path}: no such file; fix the `gazetteer` setting") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"gazetteer {path}: {exc}; fix the file") from exc
+
+
+def _entities_of(data: Mapping[str, Any], *, where: str) -> tuple[list[Entity], dict[str, dict[str, Any]]]:
+    entities = [_entity_from(item, where=where) for item in data.get("entity", [])]
+    entities += [_entity_from({"type": "city", **item}, where=where) for item in data.get("city", [])]
+    countries = {str(c["code"]).upper(): dict(c) for c in data.get("country", [])}
+    return entities, countries
+
+
+def _merge(base: Entity, extra: Entity, raw: Mapping[str, Any]) -> Entity:
+    """A user's entry over a shipped one: its given fields win, aliases add up."""
+    changes: dict[str, Any] = {"aliases": tuple(dict.fromkeys([*base.aliases, *extra.aliases]))}
+    if "name" in raw:
+        changes["name"] = extra.name
+    if "type" in raw:
+        changes["type"] = extra.type
+    changes["names"] = {**base.names, **{k: v for k, v in extra.names.items() if k != "en" or "name" in raw}}
+    for attr in ("country", "capital", "offices"):
+        if attr in raw:
+            changes[attr] = getattr(extra, attr)
+    return replace(base, **changes)
+
+
+def load_registry(user_file: Path | None = None) -> Registry:
+    """The shipped gazetteer and pycountry's countries, with `user_file` merged over them."""
+    entities, country_overrides = _entities_of(_load_toml(GAZETTEER_PATH), where=str(GAZETTEER_PATH))
+    user_entities: list[tuple[Entity, Mapping[str, Any]]] = []
+    if user_file is not None:
+        data = _load_toml(user_file)
+        extra, user_countries = _entities_of(data, where=str(user_file))
+        for code, values in user_countries.items():
+            country_overrides.setdefault(code, {}).update(values)
+        raw_items = [*data.get("entity", []), *data.get("city", [])]
+        user_entities = list(zip(extra, raw_items, strict=True))
+    countries = _countries(country_overrides)
+    capitals = {str(v["capital"]): code for code, v in country_overrides.items() if v.get("capital")}
+    by_id: dict[str, Entity] = {e.id: e for e in countries}
+    for entity in entities:
+        by_id[entity.id] = entity
+    for entity, raw in user_entities:
+        by_id[entity.id] = _merge(by_id[entity.id], entity, raw) if entity.id in by_id else entity
+    for entity_id, code in capitals.items():
+        if entity_id in by_id:
+            by_id[entity_id] = replace(
+                by_id[entity_id], capital=True, country=by_id[entity_id].country or code
+            )
+    return Registry(by_id.values())
+
+
+@functools.cache
+def _cached_registry(user_file: Path | None) -> Registry:
+    return load_registry(user_file)
+
+
+def registry(settings: Settings | None = None) -> Registry:
+    """The registry for these settings (shipped gazetteer + `settings.gazetteer`), built once per process."""
+    settings = settings or Settings()
+    return _cached_registry(settings.gazetteer)
+
+
+def names_compatible(mention: list[str], full: list[str]) -> bool:
+    """Whether name tokens `mention` can be a shorter form of `full`.
+
+    Same last name, and every other token of `mention` is, in order, a token of `full` or its initial:
+    "recep t erdogan" and "recep erdogan" fit "recep tayyip erdogan"; "tayyip recep erdogan" does not.
+    """
+    if not mention or not full or mention[-1] != full[-1] or len(mention) > len(full):
+        return False
+    position = 0
+    for token in mention[:-1]:
+        while position < len(full) - 1 and not (
+            full[position] == token or (len(token) == 1 and full[position].startswith(token))
+        ):
+            position += 1
+        if position >= len(full) - 1:
+            return False
+        position += 1
+    return True
