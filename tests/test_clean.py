@@ -191,6 +191,21 @@ def test_template_lines_need_enough_documents() -> None:
     assert all("template_lines" not in doc.meta for doc in docs)
 
 
+def test_template_lines_need_a_share_of_the_source() -> None:
+    wire = "Turkey and Russia agree on a ceasefire in Idlib from midnight"
+    docs = [_site_doc(n, host="one.org", extra=wire + "\n") for n in range(TEMPLATE_MIN_DOCS)]
+    docs += [_site_doc(n, host="one.org") for n in range(10, 10 + TEMPLATE_MIN_DOCS + 1)]
+    mark_template_lines(docs)
+    assert docs[0].meta["template_lines"] == ["Raconter l'actualité autrement"]  # 3 of 7 for the wire line
+
+
+def test_template_lines_spare_the_headline() -> None:
+    docs = [Document(raw=f"Wire headline\n\nText number {n}.\n", source=f"folder/{n}.txt") for n in range(4)]
+    mark_template_lines(docs)
+    assert docs[0].meta["template_lines"] == ["Wire headline"]
+    assert clean_document(docs[0]).text.startswith("Wire headline")
+
+
 def test_template_lines_spare_protected_lines() -> None:
     docs = [_site_doc(n, extra="Par la rédaction\n") for n in range(TEMPLATE_MIN_DOCS)]
     mark_template_lines(docs)

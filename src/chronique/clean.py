@@ -22,6 +22,7 @@ evidence 2 to 4; an explicit phrase rule still wins over them.
 from __future__ import annotations
 
 import functools
+import math
 import re
 import unicodedata
 from collections import defaultdict
@@ -56,6 +57,10 @@ TEMPLATE_MIN_DOCS = 3
 # likely background text a site reuses (content) than furniture. Furniture lines in the seeds and
 # the dev set are all under 25 words, cookie banners aside (which the phrase rules catch).
 TEMPLATE_MAX_WORDS = 30
+# ... and in at least this share of the source's documents. Furniture is on every page of a site;
+# a sentence of wire copy or a wire headline is shared by the few articles on one story. Matters
+# most when documents are grouped by folder (several outlets, one story, no URLs).
+TEMPLATE_MIN_SHARE = 0.5
 
 # A pull quote is recognised only when its words are at least this long: shorter lines ("Empêcher
 # une escalade", a 21-character subhead) occur inside paragraphs by chance. The seeds' pull quotes
@@ -206,8 +211,10 @@ def _apply_template(lines: list[_Line], template_lines: Iterable[str]) -> None:
     keys = {_template_key(normalise_line(t)) for t in template_lines}
     if not keys:
         return
+    headline = next((line for line in lines if not line.blank), None)
     for line in lines:
-        if line.kept and not line.protected and _template_key(line.norm) in keys:
+        # The first line is the headline (content), even when a wire headline recurs across a folder.
+        if line.kept and not line.protected and line is not headline and _template_key(line.norm) in keys:
             line.remove("template", "template")
 
 
@@ -365,7 +372,8 @@ def source_key(doc: Document) -> str:
 
 
 def mark_template_lines(docs: Sequence[Document], *, min_docs: int = TEMPLATE_MIN_DOCS) -> None:
-    """Put in `doc.meta["template_lines"]` the lines repeated in ≥ `min_docs` documents of its source."""
+    """Put in `doc.meta["template_lines"]` the lines repeated in ≥ `min_docs` documents of its source
+    (and in at least `TEMPLATE_MIN_SHARE` of them)."""
     groups: dict[str, list[Document]] = defaultdict(list)
     for doc in docs:
         groups[source_key(doc)].append(doc)
@@ -384,7 +392,8 @@ def mark_template_lines(docs: Sequence[Document], *, min_docs: int = TEMPLATE_MI
                     first_form.setdefault(key, norm)
             for key in keys:
                 counts[key] += 1
-        repeated = [key for key, count in counts.items() if count >= min_docs]
+        needed = max(min_docs, math.ceil(TEMPLATE_MIN_SHARE * len(group)))
+        repeated = [key for key, count in counts.items() if count >= needed]
         if not repeated:
             continue
         for doc in group:
