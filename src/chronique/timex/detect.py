@@ -38,7 +38,7 @@ def _year(gd: dict[str, str]) -> int | None:
 
 def _amount(g: Grammar, gd: dict[str, str]) -> float | None:
     """How many units: the number, times a fraction ("un quart de"), plus one ("et demi"); None if vague."""
-    if "vague" in gd:
+    if "vague" in gd or "for_vague" in gd:
         return None
     amount = 1.0
     if "num" in gd:
@@ -82,6 +82,9 @@ def _interpret(g: Grammar, pattern: Pattern, m: re.Match[str]) -> tuple[str, dic
             recipe[key] = g.lookup(key, gd[key])
     if "this" in gd:
         recipe["cue"] = recipe.pop("this")
+    if "reldaypart" in gd:  # "last night", "tonight": a day and a part of it in one word
+        offset, daypart = str(g.lookup("reldaypart", gd["reldaypart"])).split(":")
+        recipe["relday"], recipe["daypart"] = int(offset), daypart
     if "approx" in gd:
         recipe["mod"] = g.lookup("approx", gd["approx"])
     if pattern.direction == "narrative":
@@ -98,6 +101,10 @@ def _interpret(g: Grammar, pattern: Pattern, m: re.Match[str]) -> tuple[str, dic
         else:
             digits = int(gd["decade_digits"])
             recipe["decade"] = digits // 10 if digits >= 1000 else 190 + digits // 10
+    if "ordinal" in gd:
+        recipe["ordinal"] = g.lookup("ordinal", gd["ordinal"])
+    if "yearago" in gd:
+        recipe["years_back"] = 1
     if kind == "century" and "roman" in gd:
         recipe["century"] = _roman(gd["roman"])
     for key in ("setword", "durword", "ref"):
@@ -144,7 +151,8 @@ def detect_spans(text: str, lang: str) -> list[Span]:
     for index, pattern in enumerate(g.patterns):
         for m in pattern.regex.finditer(norm):
             start, end = _trim(norm, m.start(), m.end())
-            if end <= start or any(s < end and start < e for s, e in vetoes):
+            # a guard vetoes what it overlaps, unless the candidate holds all of it ("March 3-5")
+            if end <= start or any(s < end and start < e and not (start <= s and e <= end) for s, e in vetoes):
                 continue
             candidates.append((start, end, index, m))
     candidates.sort(key=lambda c: (c[0] - c[1], c[2], c[0]))

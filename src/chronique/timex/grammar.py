@@ -73,9 +73,8 @@ def _word_regex(word: str, edge: str) -> str:
     return escaped
 
 
-def _alternation(words: list[str], case_sensitive: set[str], edge: str = r"\w|-\w{3}") -> str:
-    """One group matching any of `words` as whole words: not followed by a letter, nor by a hyphen and a
-    word ("dix-huit" is one number), but "ce mois-ci" is fine."""
+def _alternation(words: list[str], case_sensitive: set[str], edge: str = r"\w") -> str:
+    """One group matching any of `words` as whole words (a hyphen may join them to others: "mi-mars")."""
     alts = []
     for word in sorted(set(words), key=lambda w: (-len(w), w)):
         alt = _word_regex(word, edge)
@@ -83,9 +82,15 @@ def _alternation(words: list[str], case_sensitive: set[str], edge: str = r"\w|-\
     return "(?:" + "|".join(alts) + ")"
 
 
+# Articles count as one ("a year", "un an") but never start a compound ("a two-year", "two and a half").
+_ARTICLES = frozenset({"a", "an"})
+
+
 def _number_regex(words: list[str]) -> str:
-    word = _alternation(words, set(), edge=r"\w")  # "dix-huit": the hyphen joins number words
-    return rf"(?:\d+(?:[.,]\d+)?(?![\d/])|{word}(?:(?:-|\s+et\s+|\s+and\s+|\s+){word})*)"
+    word = _alternation([w for w in words if w not in _ARTICLES], set())
+    article = _alternation([w for w in words if w in _ARTICLES], set()) if _ARTICLES & set(words) else ""
+    compound = rf"{word}(?:(?:-|\s+et\s+|\s+and\s+(?!a\s)|\s+){word})*"
+    return rf"(?:\d+(?:[.,]\d+)?(?![\d/])|{compound}" + (f"|{article})" if article else ")")
 
 
 @functools.cache
@@ -125,19 +130,17 @@ def grammar(lang: str) -> Grammar:
         return f"(?P<{name}>{body})"
 
     flags = re.IGNORECASE
-    patterns = tuple(
-        Pattern(
-            rule["concept"],
-            rule["kind"],
-            re.compile(_PLACEHOLDER.sub(expand, rule["regex"]), flags),
-            rule.get("direction"),
-        )
-        for rule in data.get("pattern", [])
-    )
+    patterns = []
+    for rule in data.get("pattern", []):
+        try:
+            regex = re.compile(_PLACEHOLDER.sub(expand, rule["regex"]), flags)
+        except re.error as exc:
+            raise ValueError(f"lang/{lang}/timex.toml pattern {rule['concept']!r}: {exc}") from exc
+        patterns.append(Pattern(rule["concept"], rule["kind"], regex, rule.get("direction")))
     # Tense cues are case-sensitive on purpose: "Ankara" is no future tense.
     tenses = tuple(
         (rule["concept"], re.compile(rule["regex"]), frozenset(rule.get("exclude", [])))
         for rule in data.get("tense", [])
     )
     guards = tuple(re.compile(rule["regex"], flags) for rule in data.get("guard", []))
-    return Grammar(lang, lexicons, patterns, tenses, guards, settings)
+    return Grammar(lang, lexicons, tuple(patterns), tenses, guards, settings)

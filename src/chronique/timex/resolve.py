@@ -217,6 +217,8 @@ class _Resolver:
             return self._offset(recipe, direction)
         if kind == "relunit":
             return self._relunit(recipe, cue, direction)
+        if kind == "quarter":
+            return self._quarter(parts, recipe, cue, direction)
         return self._calendar(parts, recipe, cue, direction)
 
     def _set(self, parts: Mapping[str, Any], recipe: Mapping[str, Any]) -> str:
@@ -250,6 +252,28 @@ class _Resolver:
             step = -1  # "ce week-end" told in the past tense on a weekday is the one just gone
         moved, _ = _move(self.dct, step, unit)
         return _at_granularity(moved, unit), True, direction
+
+    def _quarter(
+        self, parts: Mapping[str, Any], recipe: Mapping[str, Any], cue: Any, direction: str | None
+    ) -> tuple[str, bool, str | None]:
+        """"the third quarter", "the latest quarter", "the year-earlier quarter" → YYYY-Qn."""
+        dct, ordinal, year = self.dct, recipe.get("ordinal"), parts.get("year")
+        if dct is None:
+            return f"{year or 'XXXX'}-Q{ordinal or 'X'}", False, direction
+        current = (dct.month - 1) // 3 + 1
+        if ordinal:
+            quarter = int(ordinal)
+            if year is None:
+                year = dct.year if quarter <= current or cue == "future" else dct.year - 1
+        else:
+            # "the quarter" in a results story is the one just reported: the previous quarter during
+            # the first month of a quarter, else the current one.
+            step = {"past": -1, "future": 1, "this": 0}.get(str(cue), -1 if dct.month % 3 == 1 else 0)
+            index = dct.year * 4 + current - 1 + step
+            year = year or index // 4
+            quarter = index % 4 + 1
+        year = int(year) - int(recipe.get("years_back", 0))
+        return f"{year:04d}-Q{quarter}", True, direction
 
     def _calendar(
         self, parts: Mapping[str, Any], recipe: Mapping[str, Any], cue: Any, direction: str | None
