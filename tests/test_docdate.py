@@ -156,6 +156,18 @@ PREFIX_2021_09 = " date 2021-09 "
         ),
         ("The summit will take place on March 5, 2030 in Moscow, officials said.", None, None, None),
         ("Today, March 12, 2020, the two presidents spoke by phone.", None, "2020-03-12", Provenance.CONTENT),
+        (
+            " date 2017-12 La présidence a annoncé hier, vendredi 8 décembre, la visite.",
+            None,
+            "2017-12-09",
+            Provenance.CONTENT,
+        ),
+        (
+            " date 2017-12 Le président se rendra demain, lundi 11 décembre, à Ankara.",
+            None,
+            "2017-12-10",
+            Provenance.CONTENT,
+        ),
         ("Aujourd'hui 12 mars 2020, les présidents se sont parlé.", None, "2020-03-12", Provenance.CONTENT),
         (
             "Aujourd'hui, les Français se souviennent du 12 mars 2020 et de la crise.",

@@ -65,10 +65,14 @@ HEAD_LINES = 12
 TAIL_LINES = 4
 STANDALONE_MAX_CHARS = 90
 URL_YEARS = (1990, 2099)
+# The lead is the first line of at least this many words (titles and bylines are shorter).
+LEAD_MIN_WORDS = 12
 # Byline concepts, most trusted first when several lines disagree; `embed` (a tweet's date) only says
 # that the article is not older, so it goes to the content part.
 _BYLINE_ORDER = ("published", "dateline", "standalone", "caption", "updated")
 _KIND_ORDER = ("cue", "line", "dateline", "standalone")
+# Cues of bylines.toml that name a day relative to the article's, and the days from that day to it.
+_DAY_CUES = {"demonstrative": 0, "today": 0, "yesterday": 1, "tomorrow": -1}
 _DEFAULT_WHERE = {"cue": "any", "line": "any", "dateline": "head", "standalone": "edges"}
 
 
@@ -123,8 +127,14 @@ class _Mention:
     date: CalendarDate
     future: bool
     past: bool
-    demonstrative: bool
+    # Days from the mentioned date to the article's: 0 for "ce mercredi 29", 1 for "hier 8 décembre";
+    # None when the mention does not name the article's day.
+    shift: int | None
     strength: float = 0.0  # confidence of a day read from it, when it names the article's own day
+
+    @property
+    def demonstrative(self) -> bool:
+        return self.shift is not None
 
 
 # --------------------------------------------------------------------------- language data
@@ -155,6 +165,7 @@ class _Grammar:
     function_words: frozenset[str]
     rules: tuple[_Rule, ...]
     cues: dict[str, re.Pattern[str]]
+    anchored_cues: dict[str, re.Pattern[str]]
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -203,6 +214,7 @@ def _grammar(lang: str) -> _Grammar | None:
                     where=str(raw.get("where", _DEFAULT_WHERE[str(raw["kind"])])),
                 )
             )
+    cues = {str(c["concept"]): re.compile(c["pattern"], re.IGNORECASE) for c in data.get("cue", [])}
     return _Grammar(
         lang=lang,
         months=months,
@@ -215,7 +227,11 @@ def _grammar(lang: str) -> _Grammar | None:
         function_words=frozenset(names.get("function_words", [])),
         # Specific rules before the catch-all standalone line: a tweet's sign-off is also a short dated line.
         rules=tuple(sorted(rules, key=lambda r: _KIND_ORDER.index(r.kind))),
-        cues={str(c["concept"]): re.compile(c["pattern"], re.IGNORECASE) for c in data.get("cue", [])},
+        cues=cues,
+        # The same cues, anchored at the end of a window: "hier" must be the last word before the date.
+        anchored_cues={
+            name: re.compile(f"(?:{c.pattern})" + r"[\s,:–—-]*$", re.IGNORECASE) for name, c in cues.items()
+        },
     )
 
 
@@ -485,19 +501,19 @@ def _mention(
     g: _Grammar, text: str, start: int, end: int, date: CalendarDate, direction: str | None
 ) -> _Mention:
     sentence = _sentence(text, start, end)
-    # The demonstrative may sit before the span or open it (the tagger takes "ce mercredi 29 septembre").
-    cue = g.cues.get("demonstrative")
+    # "ce mercredi 29 septembre", "aujourd'hui 12 mars", "hier 8 décembre": a cue right before the date
+    # (or opening the tagger's span) names the article's own day, or the day before or after it.
     ends = [start] + [
         start + i + 1 for i, ch in enumerate(text[start : min(end, start + 16)]) if ch.isspace()
     ]
-    demonstrative = cue is not None and any(cue.search(text[max(0, start - 20) : e]) for e in ends)
-    # "aujourd'hui 12 mars", "today, March 12": the day named right after "today" is the article's.
-    today = g.cues.get("today")
-    if today is not None and date.day is not None:
-        window = text[max(0, start - 25) : start]
-        demonstrative = demonstrative or any(
-            not window[m.end() :].strip(" ,:–—-\n") for m in today.finditer(window)
-        )
+    shift: int | None = None
+    for concept, days in _DAY_CUES.items():
+        cue = g.anchored_cues.get(concept)
+        if cue is None or (concept != "demonstrative" and date.day is None):
+            continue
+        if any(cue.search(text[max(0, start - 25) : e]) for e in ends):
+            shift = days
+            break
     if direction is None:
         future = "future" in g.cues and bool(g.cues["future"].search(sentence))
         past = False
@@ -510,8 +526,8 @@ def _mention(
         date,
         future,
         past,
-        demonstrative,
-        DEMONSTRATIVE_CONFIDENCE if demonstrative else 0.0,
+        shift,
+        DEMONSTRATIVE_CONFIDENCE if shift is not None else 0.0,
     )
 
 
@@ -621,13 +637,18 @@ def _content_date(mentions: Sequence[_Mention], bound: FuzzyDate | None, lead_en
         days.append((m, day, pinned[1]))
     candidates: list[FuzzyDate] = []
     for m, day, factor in days:
-        if m.demonstrative and not m.future:
-            why = "names its own day"
-            candidates.append(_content(day, m.strength * factor, f"{m.text!r} {why}"))
+        if m.shift == 0 and not m.future:
+            candidates.append(_content(day, m.strength * factor, f"{m.text!r} names its own day"))
+        elif m.shift:
+            own = day + dt.timedelta(days=m.shift)
+            if bound is None or bound.contains(own):
+                candidates.append(
+                    _content(own, m.strength * factor, f"{m.text!r} is {m.shift:+d} day(s) away")
+                )
         elif m.past and m.date.weekday is not None and m.start < lead_end:
             candidates.append(_content(day, LEAD_WEEKDAY_CONFIDENCE * factor, f"{m.text!r} in the lead"))
     # "ce mercredi" beside a full date that was a Wednesday (a dated tweet, a caption).
-    echoes = [m for m in mentions if m.demonstrative and not m.future and m.date.month is None]
+    echoes = [m for m in mentions if m.shift == 0 and not m.future and m.date.month is None]
     reported = [
         (m, day) for m, day, factor in days if not m.future and factor == 1.0 and m.date.year is not None
     ]
@@ -726,17 +747,24 @@ def _date_text(
         mentions = _mentions(g, text, timexes)
         mentions += _embedded(g, bylines, byline_text)
         mentions += _yearless_bylines(g, bylines, byline_text)
-        lead = _lines(text)
-        date = _refine(date, _content_date(mentions, date, lead[0][0] + len(lead[0][1]) if lead else 0))
+        date = _refine(date, _content_date(mentions, date, _lead_end(text)))
     if date is None or date.confidence < MIN_CONFIDENCE:
         return None
     return date
 
 
+def _lead_end(text: str) -> int:
+    """End of the lead: the first line long enough to be a paragraph rather than a title or a byline."""
+    for offset, line in _lines(text):
+        if len(line.split()) >= LEAD_MIN_WORDS:
+            return offset + len(line)
+    return 0
+
+
 def _embedded(g: _Grammar, bylines: Sequence[Byline], text: str) -> list[_Mention]:
     """Tweet dates: reported dates with a year, never the article's own day by themselves."""
     return [
-        _Mention(b.start, b.end, b.line.strip(), b.date, False, True, False)
+        _Mention(b.start, b.end, b.line.strip(), b.date, False, True, None)
         for b in bylines
         if b.concept == "embed" and b.date is not None and b.date.year is not None
     ]
@@ -745,7 +773,7 @@ def _embedded(g: _Grammar, bylines: Sequence[Byline], text: str) -> list[_Mentio
 def _yearless_bylines(g: _Grammar, bylines: Sequence[Byline], text: str) -> list[_Mention]:
     """ "Mis à jour le 29/09": the article's own day and month, waiting for a year."""
     return [
-        _Mention(b.start, b.end, b.line.strip(), b.date, False, False, True, b.confidence)
+        _Mention(b.start, b.end, b.line.strip(), b.date, False, False, 0, b.confidence)
         for b in bylines
         if b.concept in _BYLINE_ORDER and b.date is not None and b.date.year is None
     ]
