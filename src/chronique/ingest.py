@@ -24,7 +24,7 @@ from typing import Any
 from chronique.errors import ChroniqueError, InputError
 from chronique.model import Document
 from chronique.pipeline import Pipeline
-from chronique.readers import ReadResult, read
+from chronique.readers import ReadResult, headline, read
 from chronique.settings import Settings, load_settings
 from chronique.store import Store, open_store
 
@@ -199,6 +199,8 @@ def add(
                     if isinstance(result, InputError):
                         report.failed.append(result)
                     else:
+                        if result.title is None:
+                            result.title = headline(result.text)
                         processed.append(result)
                     if progress:
                         progress(1)

@@ -59,6 +59,7 @@ __all__ = [
     "ReadResult",
     "apply_date_prefix",
     "decode",
+    "headline",
     "parse_published",
     "read",
     "read_bytes",
@@ -82,6 +83,9 @@ _SNIFF_BYTES = 8192
 WESTERN_SHARE = 0.9
 WESTERN_HIGH_LETTERS = 0.3
 _WESTERN_SIGNS = frozenset("’‘“”«»–—…€œŒ\u00a0°§£©®")
+# A plain text's first line is taken as its title when it is at most this long (news headlines run
+# 40-120 characters; the seeds' first paragraphs are 200+) and stands alone before a blank line.
+HEADLINE_MAX_CHARS = 160
 # htmldate drops dates after "today" unless told a bound; a fixed one keeps reading deterministic.
 _HTMLDATE_MAX = "2099-12-31"
 
@@ -372,6 +376,24 @@ def read_text(
         published=published or prefix_date,
         meta=doc_meta,
     )
+
+
+def headline(text: str) -> str | None:
+    """The first line as a title, when it reads as a headline: short, alone, not ending a sentence.
+
+    A guess for plain text, which has no title field; `add` applies it to the cleaned text, so that a
+    cookie banner on the first line is not taken for the title. The line stays in the text (content).
+    """
+    first, _, rest = text.lstrip("\n").partition("\n")
+    first = first.strip()
+    if (
+        first
+        and len(first) <= HEADLINE_MAX_CHARS
+        and not first.endswith((".", "!", "?", ":", ";", ",", "…"))
+        and (not rest or rest.startswith("\n"))
+    ):
+        return first
+    return None
 
 
 def read_bytes(data: bytes, source: str, *, html: bool = False, url: str | None = None) -> Document:
