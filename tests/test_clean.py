@@ -330,3 +330,53 @@ def test_cli_eval_clean(seeds_dir: Path) -> None:
     result = runner.invoke(app, ["eval", "clean", str(seeds_dir), "--json"])
     assert result.exit_code == 0, result.output
     assert '"junk_recall"' in result.stdout
+
+
+# -- whole scrapes written for these tests, in the style of French and English news sites ----------
+
+FRENCH_SCRAPE = """\
+Aller au contenu principal
+Accueil > International > Europe
+Sommet de Bruxelles : les Vingt-Sept s'accordent sur l'aide à l'Ukraine
+Le Quotidien avec AFP
+Publié le 12 mars 2024 à 10h05, modifié le 12 mars 2024 à 11h30
+Temps de Lecture 2 min.
+Offrir l’article
+Lire plus tard
+Partager
+Les dirigeants européens se sont mis d'accord jeudi soir sur une enveloppe de 50 milliards d'euros.
+« C'est un signal fort », a déclaré M. Michel à l'issue de la réunion.
+Lire aussi | Article réservé à nos abonnés Ukraine : la contre-offensive marque le pas
+Un accord arraché après dix heures de négociations
+La Hongrie, qui bloquait le texte depuis décembre, a finalement levé son veto.
+Publicité
+Voir les 12 commentaires
+Facebook Twitter LinkedIn E-mail Copier le lien
+"""
+FRENCH_JUNK = [1, 2, 6, 7, 8, 9, 12, 15, 16, 17]
+
+ENGLISH_SCRAPE = """\
+Skip to main content
+EU leaders agree on Ukraine aid package
+By Jane Doe and John Roe
+March 12, 2024 10:05 AM UTC Updated 2 hours ago
+Listen to this article
+European Union leaders agreed on Thursday to a 50 billion euro aid package for Ukraine.
+Advertisement · Scroll to continue
+"This is a strong signal," Mr. Michel told reporters in Brussels.
+Read more: Ukraine's counter-offensive stalls
+Hungary lifted its veto after ten hours of talks.
+Reporting by Jane Doe; Editing by John Roe
+Our Standards: The Thomson Reuters Trust Principles.
+Share Tweet Email
+"""
+ENGLISH_JUNK = [1, 5, 7, 9, 12, 13]
+
+
+@pytest.mark.parametrize(
+    ("raw", "junk", "lang"), [(FRENCH_SCRAPE, FRENCH_JUNK, "fr"), (ENGLISH_SCRAPE, ENGLISH_JUNK, "en")]
+)
+def test_a_whole_scrape(raw: str, junk: list[int], lang: str) -> None:
+    text, spans = clean_text(raw, lang=lang)
+    assert sorted(removed_lines(raw, spans)) == junk
+    _check_invariants(raw, text, spans)
