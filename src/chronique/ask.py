@@ -307,7 +307,9 @@ def ask(store: Store, question: str, *, context: str | None = None, lang: str | 
         people = list(previous.people)
         used_context = context if people else ""
         if people:
-            parsed = Question(**{**_fields(parsed), "people": tuple(people)})
+            # "Combien de fois en 2017 ?" after "Quand se sont-ils rencontrés ?": same people, same event.
+            inherited = {"types": previous.types, "event": previous.event} if not parsed.types else {}
+            parsed = Question(**{**_fields(parsed), "people": tuple(people), **inherited})
     entries = [e for e in _timeline(store, parsed.lang) if _fits(e, parsed, people)]
     return _compose(parsed, entries, used_context)
 

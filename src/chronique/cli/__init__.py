@@ -9,6 +9,8 @@ from chronique.cli import ingest  # noqa: F401  isort: skip
 from chronique.cli import dates  # noqa: F401  isort: skip
 from chronique.cli import timex  # noqa: F401  isort: skip
 from chronique.cli import clean  # noqa: F401  isort: skip
+from chronique.cli import timeline  # noqa: F401  isort: skip
+from chronique.cli import serve  # noqa: F401  isort: skip
 
 __all__ = ["app", "main"]
 

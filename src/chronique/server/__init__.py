@@ -11,6 +11,7 @@ get a 400 (unknown ids a 404) with a JSON `{"error", "message"}` body, or an err
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -275,15 +276,18 @@ def create_app(db_path: Path | str, *, writable: bool = False) -> FastAPI:
         limit: Annotated[int | None, Query(ge=1, le=MAX_TIMELINE_ENTRIES)] = None,
         offset: Offset = 0,
     ) -> Response:
+        as_json = _json_path(request)
+        pg = page(request, filters.lang)
+        if not as_json and filters.lang is None:
+            filters = dataclasses.replace(filters, lang=pg.lang)  # titles in the interface's language
         entries = data.timeline_entries(store, filters)
         total = len(entries)
         if total > MAX_TIMELINE_ENTRIES and limit is None:
             raise QueryError(f"{total} entries: page with limit (≤ {MAX_TIMELINE_ENTRIES}) and offset")
         window = entries[offset : offset + limit] if limit else entries[offset:]
-        if _json_path(request):
+        if as_json:
             body = data.export(window, "json")
             return Response(body, media_type="application/json", headers={"X-Total-Count": str(total)})
-        pg = page(request, filters.lang)
         dicts = [e.to_dict() for e in window]
         return render(
             "timeline.html",
@@ -442,21 +446,20 @@ def create_app(db_path: Path | str, *, writable: bool = False) -> FastAPI:
         offset: Offset = 0,
         lang: Lang = None,
     ) -> Response:
-        results = None
-        if q.strip() or _json_path(request):
-            results = search(
-                store,
-                q,
-                date_from=_iso_day(date_from, "from", end=False),
-                date_to=_iso_day(date_to, "to", end=True),
-                entity=entity,
-                source=source,
-                lang=doc_lang,
-                limit=limit,
-                offset=offset,
-            )
+        if not q.strip() and not _json_path(request):
+            return render("search.html", page(request, lang), q=q, results=None, limit=limit, offset=offset)
+        results = search(
+            store,
+            q,
+            date_from=_iso_day(date_from, "from", end=False),
+            date_to=_iso_day(date_to, "to", end=True),
+            entity=entity,
+            source=source,
+            lang=doc_lang,
+            limit=limit,
+            offset=offset,
+        )
         if _json_path(request):
-            assert results is not None
             return JSONResponse(results.to_dict() | {"limit": limit, "offset": offset})
         return render("search.html", page(request, lang), q=q, results=results, limit=limit, offset=offset)
 
@@ -471,15 +474,10 @@ def create_app(db_path: Path | str, *, writable: bool = False) -> FastAPI:
     ) -> Response:
         from chronique.ask import ask
 
-        answer = None
-        if q.strip() or _json_path(request):
-            if not q.strip():
-                raise QueryError(
-                    "q is empty: ask a question, e.g. /ask.json?q=Quand+Poutine+et+Erdogan+se+sont-ils+vus+?"
-                )
-            answer = ask(store, q, context=context or None, lang=_check_lang(lang))
+        if not q.strip() and not _json_path(request):
+            return render("ask.html", page(request, lang), q=q, answer=None, context=context)
+        answer = ask(store, q, context=context or None, lang=_check_lang(lang))
         if _json_path(request):
-            assert answer is not None
             return JSONResponse(answer.to_dict())
         return render("ask.html", page(request, lang), q=q, answer=answer, context=context)
 

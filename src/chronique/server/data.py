@@ -97,13 +97,13 @@ def _timeline_module() -> Any:
 def timeline_entries(store: Store, filters: TimelineFilters) -> list[Entry]:
     """`chronique.timeline.timeline` with these filters, then the source filter."""
     kwargs: dict[str, Any] = {
-        "entities": list(filters.entities) or None,
-        "types": list(filters.types) or None,
+        "entities": filters.entities,
+        "types": filters.types,
         "date_from": filters.date_from,
         "date_to": filters.date_to,
         "main_only": filters.main_only,
     }
-    if filters.lang:
+    if filters.lang:  # otherwise the timeline's own default, as `chronique timeline` without --lang
         kwargs["lang"] = filters.lang
     entries: list[Entry] = list(_timeline_module().timeline(store, **kwargs))
     if filters.source:

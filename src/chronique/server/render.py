@@ -90,17 +90,17 @@ def format_date(value: str | None, granularity: str | None, t: Strings) -> str:
     if g is Granularity.DAY:
         return t("day_format", day=start.day, month=month, year=start.year)
     if g is Granularity.MONTH:
-        return t("month_format", month=month, year=start.year).capitalize()
+        return t("month_format", month=month, year=start.year)
     if g is Granularity.YEAR:
         return str(start.year)
     if g is Granularity.SEASON:
         seasons = t.get("season_names")
         season = seasons.get(value[5:], value[5:]) if isinstance(seasons, dict) else value[5:]
-        return f"{season} {start.year}".capitalize()
+        return f"{season} {start.year}"
     if g is Granularity.WEEK:
-        return t("week_label", week=int(value[6:]), year=value[:4]).capitalize()
+        return t("week_label", week=int(value[6:]), year=value[:4])
     if g is Granularity.DECADE:
-        return t("decade_label", decade=value[:3] + "0").capitalize()
+        return t("decade_label", decade=value[:3] + "0")
     return value
 
 
