@@ -148,3 +148,20 @@ def test_worker_processes_give_the_same_store(tmp_path: Path) -> None:
 def test_report_summary() -> None:
     report = AddReport(added=5, skipped=2, duplicates=1)
     assert report.summary() == "5 added (1 joined the story of a stored document), 2 already stored, 0 failed"
+
+
+@pytest.mark.slow
+def test_the_examples_ingest_through_every_installed_stage(tmp_path: Path) -> None:
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    report = add([examples], settings=Settings(db=tmp_path / "demo.db"))
+    assert report.failed == [] and report.added == 15 and report.duplicates == 1
+    with open_store(tmp_path / "demo.db") as store:
+        rows = {
+            Path(r.source.split("#")[0]).parent.name + "/" + Path(r.source).name: r for r in store.documents()
+        }
+        wire, copy = rows["global-wire/singapore-summit.txt"], rows["daily-courier/singapore-summit.txt"]
+        assert wire.story_id == copy.story_id  # the same wire story, published twice
+        singapore = store.get(rows["echo-du-matin/2018-06-12-singapour.txt"].id)
+        assert singapore.meta["date_prefix"] == "2018-06" and singapore.published is not None
+        assert singapore.published.value.startswith("2018-06")
+        assert not singapore.raw.startswith(" date")
