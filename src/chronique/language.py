@@ -49,13 +49,10 @@ MIN_LETTERS = 12
 def _detector(codes: tuple[str, ...]) -> Any:
     from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
-    languages = []
-    for code in codes:
-        iso = getattr(IsoCode639_1, code.upper(), None)
-        if iso is not None:
-            languages.append(Language.from_iso_code_639_1(iso))
-    if len(languages) < 2:  # lingua needs two; a single configured language is contrasted with English
-        languages.append(Language.ENGLISH if Language.ENGLISH not in languages else Language.FRENCH)
+    # Codes lingua does not know are left out (their documents come out `und`); the contrast
+    # languages guarantee the two languages lingua needs at least.
+    isos = [getattr(IsoCode639_1, code.upper(), None) for code in codes]
+    languages = [Language.from_iso_code_639_1(iso) for iso in isos if iso is not None]
     return LanguageDetectorBuilder.from_languages(*languages).build()
 
 
