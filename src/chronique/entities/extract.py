@@ -131,6 +131,7 @@ class _LangRules:
     cues: dict[str, dict[str, frozenset[str]]]  # kind → after/before/verbs → folded words
     speech_before: tuple[str, ...]
     determiners: frozenset[str]
+    contractions: dict[str, str]  # folded contraction → the article it holds ("du" → "le")
 
 
 def _expand(pattern: str, adjectives: str, countries: str) -> str:
@@ -185,6 +186,7 @@ def _lang_rules(lang: str, reg: Registry) -> _LangRules:
         cues=cues,
         speech_before=speech_before,
         determiners=frozenset(fold(str(w)) for w in data.get("determiners", [])),
+        contractions={fold(str(k)): fold(str(v)) for k, v in data.get("contractions", {}).items()},
     )
 
 
@@ -192,22 +194,33 @@ def _lang_rules(lang: str, reg: Registry) -> _LangRules:
 
 
 def _gazetteer_candidates(
-    text: str, folded: str, tokens: Sequence[_Token], reg: Registry, lang: str
+    text: str, folded: str, tokens: Sequence[_Token], reg: Registry, lang: str, rules: _LangRules
 ) -> list[_Candidate]:
     found = []
     for i, first in enumerate(tokens):
-        end_index = i
-        for j in range(i, min(len(tokens), i + reg.max_key_tokens)):
-            if j > i and not _joinable(text, tokens[j - 1], tokens[j], loose=True):
+        # "du Bourget" is "de" + "Le Bourget": after a contraction, look the name up with its article
+        article = rules.contractions.get(fold(first.text))
+        begin = i + 1 if article and i + 1 < len(tokens) else i
+        end_index = begin
+        for j in range(begin, min(len(tokens), begin + reg.max_key_tokens)):
+            if j > begin and not _joinable(text, tokens[j - 1], tokens[j], loose=True):
                 break
             end_index = j
-        for j in range(end_index, i - 1, -1):
-            start, end = first.start, tokens[j].end
+        for j in range(end_index, begin - 1, -1):
+            start, end = tokens[begin].start, tokens[j].end
             if end < len(text) and text[end] == "." and len(tokens[j].text) == 1:
                 end += 1  # "U.S." and initials keep their dot
             key = name_key(folded[start:end])
             entity = reg.lookup_key(key, lang)
-            if entity is not None and reg.case_ok(key, text[start:end]):
+            if entity is None and article:
+                entity = reg.lookup_key(f"{article} {key}", lang)
+            # the case of a name is read after its article ("Paris-le Bourget")
+            cased = (
+                text[tokens[begin + 1].start : end]
+                if fold(tokens[begin].text) in rules.determiners and j > begin
+                else text[start:end]
+            )
+            if entity is not None and reg.case_ok(key, cased):
                 found.append(_Candidate(start, end, entity.type, "gazetteer", entity))
                 break
     return found
@@ -541,7 +554,7 @@ def extract_entities(
     folded = fold(text)
     tokens = _tokens(text)
     parsed = parse(text, lang, settings) if lang in settings.models else []
-    candidates = _gazetteer_candidates(text, folded, tokens, reg, lang)
+    candidates = _gazetteer_candidates(text, folded, tokens, reg, lang, rules)
     candidates += _role_candidates(folded, rules, reg, lang)
     candidates += _title_candidates(text, tokens, rules)
     if parsed:

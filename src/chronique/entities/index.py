@@ -89,28 +89,39 @@ def index_entities(store: Store, docs: Iterable[Document]) -> int:
 
 
 def list_entities(store: Store, *, type: str | None = None, limit: int | None = None) -> list[EntityRow]:
-    """Canonical entities of the store, most mentioned first, with their aliases and counts."""
-    sql = (
-        "SELECT e.id, e.name, e.type, e.known, m.alias, sum(m.count), count(DISTINCT m.doc_id) "
-        "FROM entities e JOIN entity_mentions m ON m.entity_id = e.id "
-        + ("WHERE e.type = ? " if type else "")
-        + "GROUP BY e.id, m.alias"
-    )
+    """Canonical entities of the store, most mentioned first, with their aliases and counts.
+
+    Read from the entity tables; a store whose documents were never indexed is read from their
+    `entities` layers instead (same answer, slower).
+    """
     try:
-        rows = store.connection.execute(sql, (type,) if type else ()).fetchall()
-        docs = dict(
-            store.connection.execute(
-                "SELECT entity_id, count(DISTINCT doc_id) FROM entity_mentions GROUP BY entity_id"
-            ).fetchall()
-        )
-    except sqlite3.OperationalError as exc:
-        raise _missing_table(store, exc) from exc
+        rows = store.connection.execute(
+            "SELECT m.doc_id, e.id, e.name, e.type, e.known, m.alias, m.count "
+            "FROM entities e JOIN entity_mentions m ON m.entity_id = e.id"
+        ).fetchall()
+    except sqlite3.OperationalError:
+        rows = []
+    if not rows:
+        known = registry()
+        for doc in store.iter_documents():
+            for span in doc.layer("entities"):
+                entity_id = str(span.attrs.get("entity_id") or "")
+                if entity_id:
+                    alias = " ".join(doc.text[span.start : span.end].split())
+                    name = str(span.attrs.get("name") or entity_id)
+                    rows.append(
+                        (doc.id, entity_id, name, span.label, known.get(entity_id) is not None, alias, 1)
+                    )
     grouped: dict[str, dict[str, Any]] = {}
-    for entity_id, name, kind, is_known, alias, count, _ in rows:
+    for doc_id, entity_id, name, kind, is_known, alias, count in rows:
+        if type and kind != type:
+            continue
         entry = grouped.setdefault(
-            entity_id, {"name": name, "type": kind, "known": bool(is_known), "aliases": {}}
+            entity_id,
+            {"name": name, "type": kind, "known": bool(is_known), "aliases": Counter(), "docs": set()},
         )
-        entry["aliases"][alias] = int(count)
+        entry["aliases"][alias] += int(count)
+        entry["docs"].add(doc_id)
     found = [
         EntityRow(
             id=entity_id,
@@ -118,7 +129,7 @@ def list_entities(store: Store, *, type: str | None = None, limit: int | None = 
             type=e["type"],
             known=e["known"],
             mentions=sum(e["aliases"].values()),
-            documents=int(docs.get(entity_id, 0)),
+            documents=len(e["docs"]),
             aliases=dict(sorted(e["aliases"].items(), key=lambda kv: (-kv[1], kv[0]))),
         )
         for entity_id, e in grouped.items()
