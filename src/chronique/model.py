@@ -204,6 +204,8 @@ class FuzzyDate:
 
     def coarsen(self, granularity: Granularity) -> FuzzyDate:
         """The same date at a coarser granularity (day → month → year)."""
+        if granularity.rank < self.granularity.rank:  # a decade "coarsened" to a year would invent a year
+            raise ValueError(f"cannot coarsen {self.granularity} to the finer {granularity}")
         if granularity is Granularity.MONTH and self.granularity is Granularity.DAY:
             value = self.value[:7]
         elif granularity is Granularity.YEAR:
