@@ -57,6 +57,8 @@ def _coerce(name: str, value: Any) -> Any:
     kind = {f.name: f.type for f in dataclasses.fields(Settings)}[name]
     try:
         if kind in ("Path", "Path | None"):
+            if value in (None, "") and kind == "Path":  # CHRONIQUE_DB="" must not become db=None
+                raise ValueError("a path is required")
             return None if value in (None, "") else Path(value)
         if kind == "int":
             return int(value)
