@@ -155,6 +155,14 @@ PREFIX_2021_09 = " date 2021-09 "
             Provenance.CONTENT,
         ),
         ("The summit will take place on March 5, 2030 in Moscow, officials said.", None, None, None),
+        ("Il y a dix ans, le mardi 12 janvier 2010, un séisme ravageait Haïti.", None, None, None),
+        # "ce mercredi" beside an old full date that happens to be a Wednesday is no evidence of the day.
+        (
+            "Le ministre a répondu ce mercredi aux critiques nées de l'accord du 3 mai 2017.",
+            None,
+            "2017-05",
+            Provenance.CONTENT,
+        ),
         ("Today, March 12, 2020, the two presidents spoke by phone.", None, "2020-03-12", Provenance.CONTENT),
         (
             " date 2017-12 La présidence a annoncé hier, vendredi 8 décembre, la visite.",

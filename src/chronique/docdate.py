@@ -131,6 +131,7 @@ class _Mention:
     # None when the mention does not name the article's day.
     shift: int | None
     strength: float = 0.0  # confidence of a day read from it, when it names the article's own day
+    embed: bool = False  # the sign-off date of an embedded tweet
 
     @property
     def demonstrative(self) -> bool:
@@ -621,7 +622,9 @@ def _pin_year(
     return None
 
 
-def _content_date(mentions: Sequence[_Mention], bound: FuzzyDate | None, lead_end: int) -> FuzzyDate | None:
+def _content_date(
+    mentions: Sequence[_Mention], bound: FuzzyDate | None, *, lead_end: int, retrospective: bool
+) -> FuzzyDate | None:
     """The date the mentions support, inside `bound` (a coarser date already known) when there is one."""
     explicit = [m for m in mentions if m.date.year is not None and m.date.month is not None and not m.future]
     floor = max((_first_of(m.date) for m in explicit), default=None)
@@ -645,7 +648,9 @@ def _content_date(mentions: Sequence[_Mention], bound: FuzzyDate | None, lead_en
                 candidates.append(
                     _content(own, m.strength * factor, f"{m.text!r} is {m.shift:+d} day(s) away")
                 )
-        elif m.past and m.date.weekday is not None and m.start < lead_end:
+        elif bound is not None and not retrospective and m.past and m.date.weekday and m.start < lead_end:
+            # Only to refine a known month ("a annoncé vendredi 8 décembre" in a December article):
+            # alone, a reported day is the event's, not the article's.
             candidates.append(_content(day, LEAD_WEEKDAY_CONFIDENCE * factor, f"{m.text!r} in the lead"))
     # "ce mercredi" beside a full date that was a Wednesday (a dated tweet, a caption).
     echoes = [m for m in mentions if m.shift == 0 and not m.future and m.date.month is None]
@@ -655,7 +660,9 @@ def _content_date(mentions: Sequence[_Mention], bound: FuzzyDate | None, lead_en
     if echoes and reported:
         m, day = max(reported, key=lambda r: r[1])
         for echo in echoes:
-            if echo.date.weekday == day.isoweekday():
+            # The full date must be a tweet's or carry that weekday itself: a bare coincidence of
+            # weekdays with an old date would be a one-in-seven guess.
+            if echo.date.weekday == day.isoweekday() and (m.embed or m.date.weekday == echo.date.weekday):
                 evidence = f"{echo.text!r} and {m.text!r}"
                 candidates.append(_content(day, WEEKDAY_ECHO_CONFIDENCE, evidence))
     if candidates:
@@ -663,8 +670,9 @@ def _content_date(mentions: Sequence[_Mention], bound: FuzzyDate | None, lead_en
         rivals = [c for c in candidates if c.value != best.value and c.confidence >= best.confidence]
         if not rivals:
             return best
-    # The month of the latest full date reported, when no bound says more already.
-    if reported and (bound is None or bound.granularity.rank > Granularity.MONTH.rank):
+    # The month of the latest full date reported, when no bound says more already and the article
+    # does not look back on its dates ("il y a dix ans, le 12 janvier 2010").
+    if reported and not retrospective and (bound is None or bound.granularity.rank > Granularity.MONTH.rank):
         m, day = max(reported, key=lambda r: r[1])
         value = FuzzyDate(
             day.isoformat()[:7],
@@ -747,7 +755,10 @@ def _date_text(
         mentions = _mentions(g, text, timexes)
         mentions += _embedded(g, bylines, byline_text)
         mentions += _yearless_bylines(g, bylines, byline_text)
-        date = _refine(date, _content_date(mentions, date, _lead_end(text)))
+        retrospective = "retrospective" in g.cues and bool(g.cues["retrospective"].search(text))
+        date = _refine(
+            date, _content_date(mentions, date, lead_end=_lead_end(text), retrospective=retrospective)
+        )
     if date is None or date.confidence < MIN_CONFIDENCE:
         return None
     return date
@@ -764,7 +775,7 @@ def _lead_end(text: str) -> int:
 def _embedded(g: _Grammar, bylines: Sequence[Byline], text: str) -> list[_Mention]:
     """Tweet dates: reported dates with a year, never the article's own day by themselves."""
     return [
-        _Mention(b.start, b.end, b.line.strip(), b.date, False, True, None)
+        _Mention(b.start, b.end, b.line.strip(), b.date, False, False, None, embed=True)
         for b in bylines
         if b.concept == "embed" and b.date is not None and b.date.year is not None
     ]
