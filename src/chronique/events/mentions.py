@@ -29,6 +29,12 @@ AGENT_TYPES = frozenset({"country", "organisation", "group"})
 GROUP_FIRST_TYPES = frozenset({"attack", "casualties", "disaster", "economy", "election", "sport"})
 # Types whose actors may be named by a demonym alone ("un bombardier russe par la chasse turque").
 DEMONYM_TYPES = GROUP_FIRST_TYPES | {"agreement"}
+# How far from its trigger a demonym still names an actor: "la destruction, en novembre 2015, d'un
+# bombardier russe par la chasse turque" is 70 characters; "coopérer sur le dossier syrien" at the end
+# of a long sentence is not the attack's. Read off the seeds.
+DEMONYM_WINDOW = 80
+# Types whose participants are people: without one, "la rencontre" refers to a meeting told before.
+PERSON_TYPES = frozenset({"meeting", "visit", "phone_call"})
 # A phone call joins two places; the city in the dateline is not its place.
 PLACELESS_TYPES = frozenset({"phone_call"})
 # At most this many participants per mention: more means the clause is a list, not the event's cast
@@ -122,6 +128,7 @@ class _Group:
     triggers: list[Trigger]
     head: Any | None = None
     tokens: list[Any] = field(default_factory=list)  # the words of its clause (parse only)
+    starts: set[int] = field(default_factory=set)  # their offsets in the text
 
     @property
     def start(self) -> int:
@@ -132,7 +139,12 @@ class _Group:
         return self.triggers[-1].end
 
 
-def _group(sentence: Span, triggers: list[Trigger], parsed: ParsedText) -> list[_Group]:
+def _group(sentence: Span, triggers: list[Trigger], parsed: ParsedText, referring: Any) -> list[_Group]:
+    """Triggers of one clause make one group; each word goes to the group whose clause governs it.
+
+    `referring(trigger)` tells an anaphoric trigger ("cette visite"): its group takes no words, since
+    what surrounds it tells of other things.
+    """
     if not parsed:
         return [_Group(triggers)]  # without a parse, one sentence tells one event
     groups: dict[int, _Group] = {}
@@ -141,20 +153,18 @@ def _group(sentence: Span, triggers: list[Trigger], parsed: ParsedText) -> list[
         key = head.i if head is not None else -1 - trigger.start
         groups.setdefault(key, _Group([], head)).triggers.append(trigger)
     result = list(groups.values())
+    owners = [n for n, g in enumerate(result) if not referring(g.triggers[0])] or list(range(len(result)))
     if len(result) > 1:
-        heads = {g.head.i: n for n, g in enumerate(result) if g.head is not None}
-        first = parsed.at(sentence.start)
-        index = parsed.tokens.index(first) if first is not None else 0
-        while index < len(parsed.tokens) and parsed.start_of(parsed.tokens[index]) < sentence.end:
-            token = parsed.tokens[index]
-            index += 1
-            if parsed.start_of(token) < sentence.start or token.doc is not first.doc:  # type: ignore[union-attr]
+        heads = {g.head.i: n for n, g in enumerate(result) if g.head is not None and n in owners}
+        for index, token in enumerate(parsed.tokens):
+            position = parsed.starts[index]
+            if not sentence.start <= position < sentence.end:
                 continue
             owner = _owner(token, heads)
             if owner is None:
-                position = parsed.start_of(token)
-                owner = min(range(len(result)), key=lambda n: _distance(position, result[n]))
+                owner = min(owners, key=lambda n: _distance(position, result[n]))
             result[owner].tokens.append(token)
+            result[owner].starts.add(position)
     return result
 
 
@@ -164,10 +174,13 @@ def _distance(position: int, group: _Group) -> int:
     return max(0, position - group.end)
 
 
-def _in_group(position: int, group: _Group, groups: list[_Group]) -> bool:
-    # Words go to the nearest trigger: the parse groups triggers into clauses well, but its attachments
-    # of names are too often wrong ("par la chasse turque" hung on the main verb) to carve clauses.
-    return len(groups) == 1 or min(groups, key=lambda g: _distance(position, g)) is group
+def _in_group(position: int, group: _Group, groups: list[_Group], parsed: ParsedText) -> bool:
+    if len(groups) == 1:
+        return True
+    if parsed:
+        index = bisect.bisect_right(parsed.starts, position) - 1
+        return index >= 0 and parsed.starts[index] in group.starts
+    return min(groups, key=lambda g: _distance(position, g)) is group
 
 
 def _ref(span: Span) -> Ref:
@@ -190,7 +203,10 @@ def sentence_mentions(
     triggers = find_triggers(text, rules.lang, sentence.start, sentence.end)
     if not triggers:
         return []
-    groups = _group(sentence, triggers, parsed)
+    def referring(trigger: Trigger) -> bool:
+        return any(p.search(text, max(sentence.start, trigger.start - 12), trigger.start) for p in rules.anaphor)
+
+    groups = _group(sentence, triggers, parsed, referring)
     mentions: list[Mention] = []
     for group in groups:
         mention = _mention(
@@ -236,12 +252,12 @@ def _mention(
     event_type = min((t.type for t in group.triggers), key=rules.rank)
     mention = Mention(group.triggers, event_type, sentence)
     first = group.triggers[0]
-    before = text[max(sentence.start, first.start - 12) : first.start]
-    mention.anaphoric = any(p.search(before) for p in rules.anaphor)
-    mention.novel = any(p.search(before) for p in rules.novelty)
+    before = max(sentence.start, first.start - 12)
+    mention.anaphoric = any(p.search(text, before, first.start) for p in rules.anaphor)
+    mention.novel = any(p.search(text, before, first.start) for p in rules.novelty)
 
     def inside(position: int) -> bool:
-        return sentence.start <= position < sentence.end and _in_group(position, group, groups)
+        return sentence.start <= position < sentence.end and _in_group(position, group, groups, parsed)
 
     sentence_entities = [e for e in entities if sentence.start <= e.start < sentence.end]
     local = [e for e in sentence_entities if inside(e.start)]
@@ -263,6 +279,12 @@ def _mention(
     if mention.date is None and all(t.rule.needs_timex for t in group.triggers if t.type == event_type):
         return None  # an undated "a déclaré que", "des centaines de milliers de morts": not news events
     mention.status = _status(text, sentence, group, rules, mention, doc)
+    if mention.status == "hypothetical":
+        return None
+    if mention.type in PERSON_TYPES and not mention.persons and _definite(text, first, rules):
+        # "l'un des enjeux de la rencontre … entre forces turques et russes": the meeting told before.
+        mention.participants, mention.place, mention.anaphoric = [], None, True
+        return mention
     if mention.type == "visit" and mention.persons >= 2:
         mention.type = "meeting"  # a leader visiting another for talks is a meeting in the gold (#4)
     if mention.anaphoric:
@@ -406,6 +428,8 @@ def _participants(
         for match in re.finditer(r"[\w-]+", text[sentence.start : sentence.end]):
             position = sentence.start + match.start()
             span = (position, sentence.start + match.end())
+            if _distance(position, group) > DEMONYM_WINDOW:
+                continue
             if span in consumed or not inside(position) or any(e.start <= position < e.end for e in local):
                 continue
             found = rules.demonym(match.group())
@@ -479,12 +503,11 @@ def _status(text: str, sentence: Span, group: _Group, rules: EventRules, mention
     if cue == "planned":
         return "planned"
     head = group.head
-    if head is not None and ("Fut" in head.morph.get("Tense") or "Cnd" in head.morph.get("Mood")):
+    verbs = [head, *(c for c in head.children if c.dep_.startswith("aux"))] if head is not None else []
+    if any("Cnd" in v.morph.get("Mood") for v in verbs) and mention.date is None:
+        return "hypothetical"  # "une offensive précipiterait…": no event (dropped by the caller)
+    if any("Fut" in v.morph.get("Tense") or "Cnd" in v.morph.get("Mood") for v in verbs):
         return "planned"
-    if head is not None:
-        for child in head.children:
-            if child.dep_.startswith("aux") and ("Fut" in child.morph.get("Tense") or "Cnd" in child.morph.get("Mood")):
-                return "planned"
     return "happened"
 
 
