@@ -55,7 +55,10 @@ def _amount(g: Grammar, gd: dict[str, str]) -> float | None:
 
 def _interpret(g: Grammar, pattern: Pattern, m: re.Match[str]) -> tuple[str, dict[str, Any], dict[str, Any]]:
     """(TIMEX3 type, parts, recipe) of one match."""
-    gd = {k: v for k, v in m.groupdict().items() if v is not None}
+    gd: dict[str, str] = {}
+    for key, found in m.groupdict().items():
+        if found is not None:
+            gd.setdefault(key.split("__")[0], found)
     kind = pattern.kind
     parts: dict[str, Any] = {"year": None, "month": None, "day": None, "weekday": None, "hour": None,
                              "minute": None}

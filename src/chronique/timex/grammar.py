@@ -116,8 +116,13 @@ def grammar(lang: str) -> Grammar:
                 if rule.get("case_sensitive"):
                     case_sensitive.setdefault(kind, set()).add(word)
 
+    used: dict[str, int] = {}
+
     def expand(match: re.Match[str]) -> str:
         name = match[1]
+        # A placeholder repeated in two branches gets a suffixed group ("ordinal__2"); `detect` merges.
+        used[name] = used.get(name, 0) + 1
+        group = name if used[name] == 1 else f"{name}__{used[name]}"
         base = name if name in _BUILTIN or name in words_of else name.rstrip("0123456789")
         if base == "num":
             body = _number_regex(words_of.get("number", []))
@@ -127,11 +132,12 @@ def grammar(lang: str) -> Grammar:
             body = _alternation(words_of[base], case_sensitive.get(base.split("_")[0], set()))
         else:
             raise ValueError(f"lang/{lang}/timex.toml: unknown placeholder {{{name}}}")
-        return f"(?P<{name}>{body})"
+        return f"(?P<{group}>{body})"
 
     flags = re.IGNORECASE
     patterns = []
     for rule in data.get("pattern", []):
+        used.clear()
         try:
             regex = re.compile(_PLACEHOLDER.sub(expand, rule["regex"]), flags)
         except re.error as exc:
