@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -380,3 +381,19 @@ def test_a_whole_scrape(raw: str, junk: list[int], lang: str) -> None:
     text, spans = clean_text(raw, lang=lang)
     assert sorted(removed_lines(raw, spans)) == junk
     _check_invariants(raw, text, spans)
+
+
+def test_a_line_repeating_itself_is_not_a_repeat() -> None:
+    raw = "Allez les Bleus, allez les Bleus, allez les Bleus, allez les Bleus !\n\nFin du match.\n"
+    assert clean_text(raw) == (raw, [])
+
+
+def test_a_long_input_stays_fast() -> None:
+    paragraphs = [
+        f"Paragraphe numéro {n} d'un très long texte, avec assez de mots pour compter." for n in range(5000)
+    ]
+    raw = "\n\n".join([*paragraphs, "Publicité"])
+    start = time.perf_counter()
+    _, spans = clean_text(raw)
+    assert time.perf_counter() - start < 5
+    assert [span.label for span in spans] == ["ad"]

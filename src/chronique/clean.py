@@ -70,6 +70,10 @@ TEMPLATE_MIN_SHARE = 0.5
 PULLQUOTE_MIN_CHARS = 40
 # Exact duplicate lines shorter than this are left alone ("Vladimir Poutine:" speaker labels).
 DUPLICATE_MIN_CHARS = 20
+# Looking for a line's words in the rest of the text costs lines × characters: documents with more
+# kept lines than this (a book, a dump; no news article comes near: the longest seed or dev text has
+# 37) only get the exact-duplicate check, so that a 50 MB input cannot stall a batch.
+REPEATS_MAX_LINES = 2000
 
 # Structure: a run of at most STRUCTURE_MAX_LINES kept lines with a removed line on each side goes
 # when each of its lines has at most STRUCTURE_MAX_WORDS words and no sentence-final punctuation.
@@ -235,12 +239,14 @@ def _apply_repeats(lines: list[_Line]) -> None:
     # A line whose words all appear elsewhere in the kept text (inside a longer paragraph, or across
     # two: a truncated teaser) goes; lines are taken in order and each removal updates the text, so
     # one copy of the words always stays.
+    if sum(line.kept for line in lines) > REPEATS_MAX_LINES:
+        return
     joined = _joined(lines)
     for line in lines:
         if not line.kept or line.protected:
             continue
         core = _quote_core(line.norm)
-        if len(core) >= PULLQUOTE_MIN_CHARS and joined.count(core) >= 2:
+        if len(core) >= PULLQUOTE_MIN_CHARS and joined.count(core) > line.norm.casefold().count(core):
             quoted = line.norm[:1] in _QUOTES
             line.remove(*(("pullquote", "quote-repeated") if quoted else ("duplicate", "line-repeated")))
             joined = _joined(lines)
