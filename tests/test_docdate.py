@@ -30,6 +30,8 @@ from chronique.settings import Settings
         ("https://example.org/20170928/poutine-ankara-1033248494.html", "2017-09-28"),
         ("https://example.org/sport/201807151037211704-finale/", "2018-07-15"),
         ("http://blog.example.org/2017/05/zones-de-desescalade.html", "2017-05"),
+        ("https://example.com/world/2020/mar/05/putin-erdogan-ceasefire", "2020-03-05"),
+        ("https://example.com/world/2020/foo/05/not-a-month", None),
         ("https://example.org/partage/8621-12-decembre-2015-accord-de-paris", None),  # topic, not day
         ("https://example.org/video/putin-erdogan-talk-144259473.html?src=rss", None),
         ("https://example.org/2017/13/45/not-a-date", None),

@@ -51,6 +51,8 @@ DEMONSTRATIVE_CONFIDENCE = 0.8  # "ce mercredi 29 septembre", "ce 12 janvier 201
 WEEKDAY_ECHO_CONFIDENCE = 0.7  # "ce mercredi" beside a dated tweet or a full date of that Wednesday
 LEAD_WEEKDAY_CONFIDENCE = 0.6  # "a annoncé vendredi 8 décembre" in the lead, past tense per the tagger
 LATEST_DATE_CONFIDENCE = 0.6  # the month of the latest full date the article reports
+# ... when that date sits in the top of the article (dev: the two such dates were at 100 and 330).
+LATEST_DATE_MAX_OFFSET = 800
 YEAR_PIN_FACTOR = 0.8  # the year came from a weekday fit or the neighbouring dates, not the text
 # Under this the document stays undated: a confident wrong date is the worst error (#3).
 MIN_CONFIDENCE = 0.5
@@ -340,6 +342,7 @@ _URL_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
     (re.compile(r"[/_-](\d{4})(\d{2})(\d{2})\d{4,}(?=[-_/.]|$)"), URL_ID_CONFIDENCE),  # /201807151037…
 )
 _URL_MONTH = re.compile(r"/(\d{4})/(\d{1,2})(?=/)")
+_URL_MONTH_NAME = re.compile(r"/(\d{4})/([a-z]{3,9})/(\d{1,2})(?=/)", re.IGNORECASE)
 
 
 def url_date(url: str | None) -> FuzzyDate | None:
@@ -355,6 +358,19 @@ def url_date(url: str | None) -> FuzzyDate | None:
                 return FuzzyDate.from_date(
                     dt.date(year, month, day), provenance=Provenance.URL, confidence=confidence, evidence=m[0]
                 )
+    for m in _URL_MONTH_NAME.finditer(path):  # /2020/mar/05/
+        month_number = next(
+            (g.months.get(m[2].lower()) for g in _grammars(None) if m[2].lower() in g.months), None
+        )
+        if (
+            month_number
+            and URL_YEARS[0] <= int(m[1]) <= URL_YEARS[1]
+            and _valid(int(m[1]), month_number, int(m[3]))
+        ):
+            day = dt.date(int(m[1]), month_number, int(m[3]))
+            return FuzzyDate.from_date(
+                day, provenance=Provenance.URL, confidence=URL_DAY_CONFIDENCE, evidence=m[0]
+            )
     for m in _URL_MONTH.finditer(path):
         year, month = int(m[1]), int(m[2])
         if URL_YEARS[0] <= year <= URL_YEARS[1] and 1 <= month <= 12:
@@ -377,8 +393,8 @@ def _lines(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def _other_words(g: _Grammar, line: str, start: int, end: int) -> int:
-    rest = line[:start] + " " + line[end:]
+def _other_words(g: _Grammar, rest: str) -> int:
+    """How many words a line holds besides its dates, times and filler ("Lecture : 3 min")."""
     for filler in g.filler:
         rest = filler.sub(" ", rest)
     return len(re.findall(r"\w[\w.'’-]*", rest))
@@ -390,12 +406,14 @@ def _byline_in_line(g: _Grammar, rule: _Rule, line: str) -> tuple[CalendarDate |
         return None, False
     if rule.kind == "standalone":
         found = [f for f in _find(g, line) if f[2].day is not None]
-        if len(found) != 1:
+        if not found:
             return None, False
-        start, end, date = found[0]
-        if _other_words(g, line, start, end) > rule.max_other_words:
+        rest = line
+        for start, end, _ in reversed(found):  # "20:22 05.03.2020 (mis à jour 20:25 05.03.2020)"
+            rest = rest[:start] + " " + rest[end:]
+        if _other_words(g, rest) > rule.max_other_words:
             return None, False
-        return date, True
+        return found[0][2], True
     if rule.regex is None:
         return None, False
     if rule.kind == "cue":
@@ -674,6 +692,8 @@ def _content_date(
     # does not look back on its dates ("il y a dix ans, le 12 janvier 2010").
     if reported and not retrospective and (bound is None or bound.granularity.rank > Granularity.MONTH.rank):
         m, day = max(reported, key=lambda r: r[1])
+        if m.start > LATEST_DATE_MAX_OFFSET:
+            return None  # a date far down the article is background more often than news
         value = FuzzyDate(
             day.isoformat()[:7],
             Granularity.MONTH,
