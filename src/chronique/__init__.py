@@ -11,35 +11,44 @@ from chronique.docdate import date_document
 from chronique.errors import ChroniqueError, InputError
 from chronique.ingest import AddReport, add
 from chronique.language import detect_language
+from chronique.link import BuildReport, LinkReport, build, link
 from chronique.model import Document, FuzzyDate, Granularity, Provenance, Span
 from chronique.pipeline import Pipeline
 from chronique.readers import read
 from chronique.sentences import split_sentences
 from chronique.settings import Settings, load_settings
 from chronique.store import Store, open_store
+from chronique.timeline import TimelineEntry, export, timeline
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AddReport",
+    "BuildReport",
     "ChroniqueError",
     "Document",
     "FuzzyDate",
     "Granularity",
     "InputError",
+    "LinkReport",
     "Pipeline",
     "Provenance",
     "Settings",
     "Span",
     "Store",
+    "TimelineEntry",
     "__version__",
     "add",
+    "build",
     "clean_text",
     "date_document",
     "detect_language",
+    "export",
+    "link",
     "load_settings",
     "mark_template_lines",
     "open_store",
     "read",
     "split_sentences",
+    "timeline",
 ]

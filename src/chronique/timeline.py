@@ -134,14 +134,20 @@ def _display(participant: Participant, lang: str) -> str:
     return entity.display_name(lang) if entity is not None else participant.name
 
 
-def format_title(event_type: str, participants: Sequence[str], place: str | None, kind: str, lang: str) -> str:
+def format_title(
+    event_type: str, participants: Sequence[str], place: str | None, kind: str, lang: str
+) -> str:
     """A title from the language's templates: "Rencontre Vladimir Poutine – Recep Tayyip Erdogan à Sotchi"."""
     rules = load_rules(lang, "timeline") or load_rules("en", "timeline")
     templates = {str(t["type"]): t for t in rules.get("title", [])}
     template = templates.get(event_type) or templates.get(family_of(event_type)) or templates.get("other", {})
-    names = list(participants[:TITLE_MAX_PARTICIPANTS]) + (["…"] if len(participants) > TITLE_MAX_PARTICIPANTS else [])
+    names = list(participants[:TITLE_MAX_PARTICIPANTS]) + (
+        ["…"] if len(participants) > TITLE_MAX_PARTICIPANTS else []
+    )
     prepositions = rules.get("place_preposition", {})
-    place_phrase = f"{prepositions.get(kind, prepositions.get('default', ''))} {place}".strip() if place else ""
+    place_phrase = (
+        f"{prepositions.get(kind, prepositions.get('default', ''))} {place}".strip() if place else ""
+    )
     pattern = str(template.get("with_place" if place else "without_place", "{participants} {place}"))
     title = pattern.format(participants=" – ".join(names), place=place_phrase)
     return " ".join(title.split()).rstrip(" :")
@@ -152,8 +158,11 @@ def check_example(lang: str, rule: dict[str, Any], example: Any) -> None:
     """Examples of lang/<iso>/timeline.toml: titles, and the same-week cue words."""
     from chronique.link.dating import is_same_week
 
+    got: str | bool
     if "type" in rule:
-        got = format_title(rule["type"], example["participants"], example.get("place"), example.get("kind", ""), lang)
+        got = format_title(
+            rule["type"], example["participants"], example.get("place"), example.get("kind", ""), lang
+        )
     else:
         got = is_same_week(example["text"], lang)
     if got != example["expected"]:
@@ -364,9 +373,18 @@ def timeline(
     for data in load_figure_conflicts(store):
         values = tuple(
             FigureMention(
-                v["doc_id"], data["quantity"], data["unit"], float(v["value"]), bool(v["approx"]), v["text"],
-                v["sentence"], int(v["start"]), int(v["end"]), (data["place"],),
-                FuzzyDate.parse(v["published"]) if v.get("published") else None, v.get("url"),
+                v["doc_id"],
+                data["quantity"],
+                data["unit"],
+                float(v["value"]),
+                bool(v["approx"]),
+                v["text"],
+                v["sentence"],
+                int(v["start"]),
+                int(v["end"]),
+                (data["place"],),
+                FuzzyDate.parse(v["published"]) if v.get("published") else None,
+                v.get("url"),
             )
             for v in data["values"]
         )
@@ -405,13 +423,28 @@ def _markdown(entries: Sequence[TimelineEntry], title: str) -> str:
         for conflict in entry.conflicts.get("dates", []):
             lines.append(f"- date given as {conflict['value']} by {conflict['doc_id']}")
         for conflict in entry.conflicts.get("figures", []):
-            values = "; ".join(f"{v['value']:g} ({v['published'] or '?'}, {v['doc_id']})" for v in conflict["values"])
+            values = "; ".join(
+                f"{v['value']:g} ({v['published'] or '?'}, {v['doc_id']})" for v in conflict["values"]
+            )
             lines.append(f"- {conflict['quantity']}: {values}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
 
-_CSV_COLUMNS = ("id", "date", "granularity", "type", "title", "participants", "place", "status", "confidence", "flags", "sources", "summary")
+_CSV_COLUMNS = (
+    "id",
+    "date",
+    "granularity",
+    "type",
+    "title",
+    "participants",
+    "place",
+    "status",
+    "confidence",
+    "flags",
+    "sources",
+    "summary",
+)
 
 
 def _csv(entries: Sequence[TimelineEntry]) -> str:
@@ -452,7 +485,7 @@ def _timelinejs(entries: Sequence[TimelineEntry], title: str) -> dict[str, Any]:
         if entry.date.granularity.value == "day":
             date["day"] = start.day
         sources = "".join(
-            f"<li><a href=\"{html.escape(s.url or '')}\">{html.escape(s.published or s.doc_id)}</a>: "
+            f'<li><a href="{html.escape(s.url or "")}">{html.escape(s.published or s.doc_id)}</a>: '
             f"{html.escape(s.sentence)}</li>"
             for s in entry.sources
         )
@@ -462,7 +495,10 @@ def _timelinejs(entries: Sequence[TimelineEntry], title: str) -> dict[str, Any]:
                 "start_date": date,
                 "display_date": entry.date.value,
                 "group": entry.type,
-                "text": {"headline": html.escape(entry.title), "text": f"<p>{html.escape(entry.summary)}</p><ul>{sources}</ul>"},
+                "text": {
+                    "headline": html.escape(entry.title),
+                    "text": f"<p>{html.escape(entry.summary)}</p><ul>{sources}</ul>",
+                },
             }
         )
     return {"title": {"text": {"headline": html.escape(title), "text": ""}}, "events": events}
@@ -490,8 +526,9 @@ def _html(entries: Sequence[TimelineEntry], title: str, lang: str) -> str:
         )
         items.append(
             f'<li class="entry{"" if entry.main else " background"}" id="{entry.id}">'
-            f"<time>{html.escape(_date_label(entry))}</time> <strong>{html.escape(entry.title)}</strong>{flags}"
-            f"<p>{html.escape(entry.summary)}</p><ul class=\"sources\">{sources}</ul></li>"
+            f"<time>{html.escape(_date_label(entry))}</time> "
+            f"<strong>{html.escape(entry.title)}</strong>{flags}"
+            f'<p>{html.escape(entry.summary)}</p><ul class="sources">{sources}</ul></li>'
         )
     return (
         f'<!doctype html>\n<html lang="{html.escape(lang)}"><head><meta charset="utf-8">'
@@ -566,7 +603,7 @@ def tls(
     """
     query_words = set(_words(query))
     by_day: defaultdict[dt.date, list[str]] = defaultdict(list)
-    weight: Counter[dt.date] = Counter()
+    weight: defaultdict[dt.date, float] = defaultdict(float)
     for doc in docs:
         published = (dates or {}).get(doc.id) or doc.published
         for day, text, explicit in _dated_sentences(doc, published):
@@ -579,19 +616,20 @@ def tls(
     for day in chosen:
         texts = list(dict.fromkeys(by_day[day]))
         centroid = Counter(w for t in texts for w in set(_words(t)))
-
-        def score(text: str) -> float:
-            words = set(_words(text))
-            return len(words & query_words) * 2 + sum(centroid[w] for w in words) / (1 + len(words))
-
+        scores = {t: _sentence_score(set(_words(t)), query_words, centroid) for t in texts}
         picked: list[str] = []
-        for text in sorted(texts, key=lambda t: (-score(t), t)):
+        for text in sorted(texts, key=lambda t: (-scores[t], t)):
             if all(len(set(_words(text)) & set(_words(p))) < 0.7 * len(set(_words(text))) for p in picked):
                 picked.append(text)
             if len(picked) >= sentences:
                 break
         result.append((day.isoformat(), picked))
     return result
+
+
+def _sentence_score(words: set[str], query_words: set[str], centroid: Counter[str]) -> float:
+    """Query words count double; the rest is how typical the sentence's words are of its day."""
+    return len(words & query_words) * 2 + sum(centroid[w] for w in words) / (1 + len(words))
 
 
 def tls_text(summary: Sequence[tuple[str, Sequence[str]]]) -> str:

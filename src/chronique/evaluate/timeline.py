@@ -82,7 +82,7 @@ def _find(text: str, evidence: str) -> tuple[int, int] | None:
     evidence = re.sub(r"\([^)]*\)", "", evidence)
     folded = _fold(text)
     for piece in re.split(r"\.\.\.|…", evidence):
-        piece = _fold(piece).strip(" .,\"«»")
+        piece = _fold(piece).strip(' .,"«»')
         if len(piece) < 4:
             continue
         index = folded.find(piece)
@@ -111,7 +111,9 @@ def _oracle_event(doc: Document, event: Mapping[str, Any], date: FuzzyDate | Non
         return None
     start, end = found
     sent = _sentence(doc.text, start)
-    timex = next((s for s in doc.layer("timex") if s.start < end and start < s.end and s.label == "DATE"), None)
+    timex = next(
+        (s for s in doc.layer("timex") if s.start < end and start < s.end and s.label == "DATE"), None
+    )
     if timex is None:
         timex = next((s for s in doc.layer("timex") if sent[0] <= s.start and s.end <= sent[1]), None)
     place = _entity(event["place"]).to_dict() if event.get("place") else None
@@ -144,8 +146,18 @@ def _entities_layer(doc: Document) -> list[Span]:
 def _own_date(doc: Document, timex: Span | None, gold_in_doc: str | None) -> FuzzyDate | None:
     """The date per-document extraction can give: the timex value, or the document's date."""
     if timex is not None:
+        value = str(timex.attrs.get("value", ""))
+        parts = timex.attrs.get("parts") or {}
+        if (
+            value.startswith("XXXX-")
+            and doc.published is not None
+            and parts.get("month")
+            and parts.get("day")
+        ):
+            # What the events stage does with a month-level document date: the year comes from it.
+            value = f"{doc.published.start.year:04d}-{int(parts['month']):02d}-{int(parts['day']):02d}"
         try:
-            return FuzzyDate.parse(str(timex.attrs.get("value", "")), provenance=Provenance.TIMEX)
+            return FuzzyDate.parse(value, provenance=Provenance.TIMEX)
         except ValueError:
             pass
     if doc.published is not None and gold_in_doc:
@@ -179,7 +191,11 @@ def oracle_documents(
                 continue
             timex = next((s for s in doc.layer("timex") if span.attrs["timex"] == [s.start, s.end]), None)
             date = _own_date(doc, timex, event.get("date_in_doc"))
-            events.append(Span(span.start, span.end, span.label, {**span.attrs, "date": date.to_dict() if date else None}))
+            events.append(
+                Span(
+                    span.start, span.end, span.label, {**span.attrs, "date": date.to_dict() if date else None}
+                )
+            )
         doc.set_layer("events", events)
         doc.set_layer("entities", _entities_layer(doc))
         docs.append(doc)
@@ -194,7 +210,11 @@ def oracle_documents(
         doc.set_layer("timex", _timex_layer(doc))
         events = []
         for index, event in enumerate(article.get("events", [])):
-            date = FuzzyDate.parse(str(event["date"]), provenance=Provenance.TIMEX) if event.get("date") else None
+            date = (
+                FuzzyDate.parse(str(event["date"]), provenance=Provenance.TIMEX)
+                if event.get("date")
+                else None
+            )
             span = _oracle_event(doc, event, date, index == 0)
             if span is not None:
                 events.append(span)
@@ -223,7 +243,12 @@ def pipeline_documents(
         if strip_prefix:
             text = re.sub(r"^\s*date \d{4}-\d{2}(-\d{2})?\s*", "", text)
         inputs.append(
-            read_text(text, str(article["id"]), url=None if drop_urls else article.get("url"), lang=article.get("lang"))
+            read_text(
+                text,
+                str(article["id"]),
+                url=None if drop_urls else article.get("url"),
+                lang=article.get("lang"),
+            )
         )
     docs = []
     for doc in inputs:
@@ -314,7 +339,9 @@ def score_seed_timeline(
             overlap = len(_entry_sources(entry) & gold_sources)
             if overlap and (best is None or overlap > best[0]):
                 best = (overlap, entry)
-        detail: dict[str, Any] = {"gold": f"{gold_entry['date']} {gold_entry['type']} {gold_entry.get('place')}"}
+        detail: dict[str, Any] = {
+            "gold": f"{gold_entry['date']} {gold_entry['type']} {gold_entry.get('place')}"
+        }
         scores.details.append(detail)
         if gold_entry.get("place"):
             scores.places += 1
@@ -326,7 +353,11 @@ def score_seed_timeline(
         scores.found += 1
         scores.type_ok += entry["type"] == gold_entry["type"] or family == family_of(entry["type"])
         place = (entry.get("place") or {}).get("name")
-        if gold_entry.get("place") and place and _entity(place).entity_id == _entity(gold_entry["place"]).entity_id:
+        if (
+            gold_entry.get("place")
+            and place
+            and _entity(place).entity_id == _entity(gold_entry["place"]).entity_id
+        ):
             scores.place_ok += 1
         scores.sources_exact += (_entry_sources(entry) & seed_names) == gold_sources
         predicted = FuzzyDate.parse(entry["date"]) if entry.get("date") else None
@@ -342,7 +373,11 @@ def score_seed_timeline(
                 and predicted.contains(real.end)
             )
         scores.date_ok += ok
-        detail["found"] = {"date": entry.get("date"), "place": place, "sources": sorted(_entry_sources(entry))}
+        detail["found"] = {
+            "date": entry.get("date"),
+            "place": place,
+            "sources": sorted(_entry_sources(entry)),
+        }
     if not with_dev:
         for entry in entries:
             names = {p["name"] for p in entry["participants"]}
@@ -364,9 +399,13 @@ class _GoldEvent:
     place: Participant | None
 
 
-def _gold_events(gold: Mapping[str, Any] | None, dev_articles: Sequence[Mapping[str, Any]]) -> list[_GoldEvent]:
+def _gold_events(
+    gold: Mapping[str, Any] | None, dev_articles: Sequence[Mapping[str, Any]]
+) -> list[_GoldEvent]:
     events = []
-    sources: list[tuple[str, list[Mapping[str, Any]]]] = [(str(a["id"]), a.get("events", [])) for a in dev_articles]
+    sources: list[tuple[str, list[Mapping[str, Any]]]] = [
+        (str(a["id"]), a.get("events", [])) for a in dev_articles
+    ]
     if gold is not None:
         sources += [(name, info.get("events", [])) for name, info in gold["documents"].items()]
     for doc, doc_events in sources:
@@ -384,11 +423,17 @@ def _gold_events(gold: Mapping[str, Any] | None, dev_articles: Sequence[Mapping[
 
 
 def _same_real_event(a: _GoldEvent, b: _GoldEvent) -> bool:
+    """Gold events of one real event: same family and date, and a participant or a place in common.
+
+    Deliberately looser than the linker's rule (which wants two shared participants when both name
+    two): the gold's annotators name the COP21 agreement's parties differently from one article to
+    the next, and a linker that splits them should be counted wrong.
+    """
     if a.family != b.family or a.date is None or b.date is None or a.date.value != b.date.value:
         return False
-    if a.place is not None and b.place is not None and not places_compatible(a.place, b.place):
-        return False
-    return len(a.participants & b.participants) >= min(2, len(a.participants), len(b.participants))
+    if a.participants & b.participants:
+        return True
+    return a.place is not None and b.place is not None and places_compatible(a.place, b.place)
 
 
 def score_dev_events(
@@ -432,7 +477,11 @@ def score_dev_events(
                 shared = len(event.participants & m.participant_ids)
                 if shared < min(1, len(event.participants)):
                     continue
-                score = shared + (2 if m.date is not None and event.date is not None and m.date.compatible(event.date) else 0)
+                score = shared + (
+                    2
+                    if m.date is not None and event.date is not None and m.date.compatible(event.date)
+                    else 0
+                )
                 if best is None or score > best[0]:
                     best = (score, i)
             scores.mentions += 1
@@ -453,14 +502,26 @@ def score_dev_events(
         right = cluster.date is not None and event.date is not None and cluster.date.value == event.date.value
         scores.right_date += right
         pe = {_entity(PUTIN).entity_id, _entity(ERDOGAN).entity_id}
-        if event.family == "meeting" and pe <= event.participants and event.date and event.date.granularity.value == "day":
+        if (
+            event.family == "meeting"
+            and pe <= event.participants
+            and event.date
+            and event.date.granularity.value == "day"
+        ):
             scores.putin_erdogan_meetings += 1
-            place_ok = event.place is None or (cluster.place is not None and places_compatible(cluster.place, event.place))
+            place_ok = event.place is None or (
+                cluster.place is not None and places_compatible(cluster.place, event.place)
+            )
             scores.putin_erdogan_meetings_ok += right and place_ok
     for r in {root(i) for i in range(len(events))} - set(clusters_of_real):
         event = events[r]
         pe = {_entity(PUTIN).entity_id, _entity(ERDOGAN).entity_id}
-        if event.family == "meeting" and pe <= event.participants and event.date and event.date.granularity.value == "day":
+        if (
+            event.family == "meeting"
+            and pe <= event.participants
+            and event.date
+            and event.date.granularity.value == "day"
+        ):
             scores.putin_erdogan_meetings += 1
     return scores
 
@@ -491,7 +552,9 @@ def score_corpus_dating(
             scores.within_one_day += abs((lo - gold_date.start).days) <= 1
         month = (gold_date.start.year, gold_date.start.month)
         scores.right_month += (lo.year, lo.month) == month == (hi.year, hi.month) or (
-            date.granularity.value == "day" and abs((lo - gold_date.start).days) <= 1 and gold_date.granularity.value == "day"
+            date.granularity.value == "day"
+            and abs((lo - gold_date.start).days) <= 1
+            and gold_date.granularity.value == "day"
         )
         off = max(0, (gold_date.start - hi).days, (lo - gold_date.end).days)
         scores.confident_wrong += off > 31 and date.confidence >= CONFIDENT
@@ -524,7 +587,12 @@ def evaluate(
     if oracle:
         docs = oracle_documents(seeds_dir, gold, dev_articles)
     else:
-        docs = pipeline_documents([seeds_dir], dev_articles=dev_articles, strip_prefix=bool(dev_articles), drop_urls=bool(dev_articles))
+        docs = pipeline_documents(
+            [seeds_dir],
+            dev_articles=dev_articles,
+            strip_prefix=bool(dev_articles),
+            drop_urls=bool(dev_articles),
+        )
     result = link_documents(docs)
     source_of = {doc.id: doc.source for doc in docs}
     entries = []

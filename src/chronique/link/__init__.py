@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from chronique.link.cluster import Cluster, DateConflict, Linker, resolve_date
@@ -25,6 +26,7 @@ from chronique.link.mentions import EventMention, Participant, TimexRef, family_
 from chronique.model import Document, FuzzyDate
 
 __all__ = [
+    "BuildReport",
     "Cluster",
     "DateConflict",
     "EventMention",
@@ -34,6 +36,7 @@ __all__ = [
     "LinkState",
     "Linker",
     "Participant",
+    "build",
     "family_of",
     "link",
     "link_documents",
@@ -165,8 +168,7 @@ def _date_documents(
     frontier = set(touched)
     for _ in range(MAX_DATING_ROUNDS):
         doc_ids = sorted(
-            {m.doc_id for cid in frontier for m in linker.clusters[cid].members}
-            - redated
+            {m.doc_id for c in frontier if c in linker.clusters for m in linker.clusters[c].members}
         )
         doc_ids = [d for d in doc_ids if needs_date(state.published.get(d))]
         missing = [d for d in doc_ids if d not in by_id]
@@ -178,8 +180,11 @@ def _date_documents(
             mentions = linker.mentions_of_doc(doc_id)
             windows = windows_for(mentions, linker)
             timexes: list[TimexRef] = [timex_ref(doc, s) for s in doc.layer("timex")] if doc else []
-            date = choose_date(windows, state.published.get(doc_id), timexes)
-            if date is None:
+            own = state.published.get(doc_id)
+            date = choose_date(windows, own, timexes)
+            if date is None or (
+                own is not None and not date.is_finer_than(own) and own.confidence >= date.confidence
+            ):
                 continue
             previous = state.borrowed.get(doc_id)
             if previous is not None and previous.value == date.value:
@@ -188,8 +193,12 @@ def _date_documents(
             state.borrowed_evidence[doc_id] = [w.evidence() for w in windows if w.tight]
             redated.add(doc_id)
             values = resolver(doc, date) if (doc is not None and resolver is not None) else {}
+            before = {m.key: m.date for m in mentions}
             for mention in redate_mentions(mentions, date, values):
-                frontier.add(linker.replace_mention(mention))
+                if mention.date != before[mention.key]:
+                    frontier |= linker.move(mention)
+                else:
+                    frontier.add(linker.replace_mention(mention))
         touched |= frontier
         if not frontier:
             break
@@ -202,3 +211,40 @@ def link(store: Any, *, relink: bool = False) -> LinkReport:
 
     return link_store(store, relink=relink)
 
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    """What `build` did: the add report and the link report."""
+
+    added: Any  # chronique.ingest.AddReport
+    linked: LinkReport
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.added.ok)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"add": self.added.to_dict(), "link": self.linked.to_dict()}
+
+
+def build(
+    paths: Iterable[str | Path],
+    *,
+    settings: Any = None,
+    store: Any = None,
+    progress: Callable[[int], None] | None = None,
+) -> BuildReport:
+    """Add `paths` to the store (every per-document stage) and link what was added."""
+    from chronique.ingest import add
+    from chronique.settings import load_settings
+    from chronique.store import open_store
+
+    settings = settings or load_settings()
+    target = store if store is not None else open_store(settings=settings)
+    try:
+        added = add(paths, settings=settings, store=target, progress=progress)
+        linked = link(target)
+    finally:
+        if store is None:
+            target.close()
+    return BuildReport(added, linked)

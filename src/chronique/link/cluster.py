@@ -147,7 +147,8 @@ def _weight(m: EventMention) -> float:
 def _fits(m: EventMention, candidate: FuzzyDate) -> bool:
     if m.date is not None and not m.date.compatible(candidate):
         return False
-    return not (m.timex is not None and is_day(candidate) and not m.timex.matches(candidate.start))
+    timex = m.date_timex
+    return timex is None or timex.fits(candidate)
 
 
 def resolve_date(
@@ -283,9 +284,8 @@ class Linker:
             return None  # nobody in common to tell: only the same place links a mention naming nobody
         if shared < need:
             return None
-        if m.place is not None and not same_place:
-            if not all(places_compatible(m.place, other) for other in cluster.places):
-                return None
+        if m.place is not None and not all(places_compatible(m.place, other) for other in cluster.places):
+            return None
         score = 2.0 * shared + (3.0 if same_place else 0.0)
         if cluster.date is not None:
             if m.date is not None:
@@ -295,17 +295,35 @@ class Linker:
                     score += 2.0
                 else:
                     score += 1.0
-            if m.timex is not None and is_day(cluster.date) and not m.timex.matches(cluster.date.start):
+            timex = m.date_timex
+            if timex is not None and not timex.fits(cluster.date):
                 return None
         if m.date is not None and is_day(m.date):
-            for other in cluster.members:
-                # One document does not tell two different days of one event.
-                if other.doc_id == m.doc_id and other.date is not None and is_day(other.date):
-                    if other.date.value != m.date.value:
-                        return None
+            day = m.date.value
+            # One document does not tell two different days of one event.
+            if any(
+                o.doc_id == m.doc_id and is_day(o.date) and o.date and o.date.value != day
+                for o in cluster.members
+            ):
+                return None
         return score + 0.001 * min(len(cluster.members), 100)
 
     # -- adding ---------------------------------------------------------------------------------------
+
+    def _vague_fits(self, m: EventMention, fits: list[tuple[float, str]]) -> list[tuple[float, str]]:
+        """Candidates for a mention that says nothing of when ("la rencontre des deux dirigeants").
+
+        Only its own document's story, or the one event of those participants at that very place, tells
+        which of several meetings of the same pair it is; otherwise it stays apart.
+        """
+        same_doc = [f for f in fits if any(o.doc_id == m.doc_id for o in self.clusters[f[1]].members)]
+        if same_doc:
+            return same_doc
+        if len(fits) == 1 and m.place is not None:
+            places = {p.entity_id for p in self.clusters[fits[0][1]].places}
+            if m.place.entity_id in places:
+                return fits
+        return []
 
     def add(self, mentions: Iterable[EventMention]) -> set[str]:
         """File new mentions into clusters (new ones when nothing fits); returns the clusters touched."""
@@ -314,9 +332,15 @@ class Linker:
             if m.key in self.cluster_of:
                 continue
             best: tuple[float, str] | None = None
+            fits: list[tuple[float, str]] = []
             for cluster_id in sorted(self._candidates(m)):
                 score = self._score(m, self.clusters[cluster_id])
-                if score is not None and (best is None or score > best[0]):
+                if score is not None:
+                    fits.append((score, cluster_id))
+            if m.date is None and m.timex is None:
+                fits = self._vague_fits(m, fits)
+            for score, cluster_id in fits:
+                if best is None or score > best[0]:
                     best = (score, cluster_id)
             if best is None:
                 cluster = Cluster(content_id("cluster", m.key), m.family)
@@ -344,6 +368,22 @@ class Linker:
             self._doc_mentions[m.doc_id].append(m.key)
         cluster.resolve()
         self._file(cluster)
+
+    def move(self, mention: EventMention) -> set[str]:
+        """Re-file a stored mention whose date changed: out of its cluster, then added anew.
+
+        Returns the clusters touched (the one it left, which may now be gone, and the one it joined).
+        """
+        old = self.clusters[self.cluster_of.pop(mention.key)]
+        old.members = [m for m in old.members if m.key != mention.key]
+        self._doc_mentions[mention.doc_id].remove(mention.key)
+        if old.members:
+            old.resolve()
+            self._file(old)
+        else:
+            self._unfile(old.id)
+            del self.clusters[old.id]
+        return {old.id} | self.add([mention])
 
     def replace_mention(self, mention: EventMention) -> str:
         """Swap in a re-dated version of a stored mention; returns its cluster id."""

@@ -54,9 +54,15 @@ TRUSTED_CONFIDENCE = 0.5
 # a borrowed month. Borrowed dates are never more confident than the sources they come from.
 _DAY_CONFIDENCE = ((1, 0.8), (3, 0.7), (DAY_WINDOW_DAYS, 0.6))
 _MONTH_CONFIDENCE = 0.6
+# A month around the middle of a window of up to three months, and the first day of a wider window:
+# guesses, under the 0.5 that `chronique eval timeline` counts as confident.
+_GUESS_CONFIDENCE = 0.4
+_EARLIEST_CONFIDENCE = 0.3
 # Tolerance of an offset in months or years ("un an et demi" may be said of 16 to 20 months).
 _LOOSE_OFFSET_DAYS = 31
-_DURATION = re.compile(r"^P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?$")
+_DURATION = re.compile(
+    r"^P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +115,7 @@ def _duration_days(value: str) -> tuple[float, bool] | None:
 def _window(m: EventMention, event: FuzzyDate, cluster_id: str) -> Window | None:
     lo_e, hi_e = event.interval()
     direction = _direction(m)
-    timex = m.timex
+    timex = m.date_timex
     text = timex.text if timex is not None else ""
 
     def make(lo: dt.date | None, hi: dt.date | None) -> Window:
@@ -221,20 +227,30 @@ def choose_date(
         days = [lo + dt.timedelta(days=i) for i in range(width)]
         day = min(days, key=lambda d: (_fit_cost(d, refs), d))
         confidence = next(c for limit, c in _DAY_CONFIDENCE if width <= limit)
-        return FuzzyDate.from_date(day, provenance=Provenance.CORPUS, confidence=confidence, evidence=evidence)
+        return FuzzyDate.from_date(
+            day, provenance=Provenance.CORPUS, confidence=confidence, evidence=evidence
+        )
     if (lo.year, lo.month) == (hi.year, hi.month):
         return FuzzyDate.parse(
-            f"{lo.year:04d}-{lo.month:02d}", provenance=Provenance.CORPUS, confidence=_MONTH_CONFIDENCE,
+            f"{lo.year:04d}-{lo.month:02d}",
+            provenance=Provenance.CORPUS,
+            confidence=_MONTH_CONFIDENCE,
             evidence=evidence,
         )
     middle = lo + (hi - lo) / 2
     if (hi - lo).days <= 2 * _LOOSE_OFFSET_DAYS + 31:
         # An offset in months ("il y a un an et demi") gives the month around its middle, less sure.
         return FuzzyDate.parse(
-            f"{middle.year:04d}-{middle.month:02d}", provenance=Provenance.CORPUS, confidence=0.4,
+            f"{middle.year:04d}-{middle.month:02d}",
+            provenance=Provenance.CORPUS,
+            confidence=_GUESS_CONFIDENCE,
             evidence=evidence,
         )
-    return None
+    # Only "after the 28 September it reports": news is published soon after what it reports, so the
+    # first day allowed is the best guess, and said to be one.
+    return FuzzyDate.from_date(
+        lo, provenance=Provenance.CORPUS, confidence=_EARLIEST_CONFIDENCE, evidence=evidence
+    )
 
 
 Resolver = Callable[[Document, FuzzyDate], Sequence[Any]]
@@ -246,8 +262,12 @@ def _resolve_weekday(timex: TimexRef, dct: dt.date) -> FuzzyDate | None:
         weekday = int(timex.parts["weekday"])
         back = (dct.isoweekday() - weekday) % 7
         ahead = (weekday - dct.isoweekday()) % 7
-        delta = -back if timex.direction == "past" else ahead if timex.direction == "future" else (
-            -back if back <= ahead else ahead
+        delta = (
+            -back
+            if timex.direction == "past"
+            else ahead
+            if timex.direction == "future"
+            else (-back if back <= ahead else ahead)
         )
         return FuzzyDate.from_date(dct + dt.timedelta(days=delta), provenance=Provenance.TIMEX)
     if timex.yearless:
@@ -266,6 +286,20 @@ def _resolve_weekday(timex: TimexRef, dct: dt.date) -> FuzzyDate | None:
     return None
 
 
+def _shifted(published: FuzzyDate, timex: TimexRef) -> FuzzyDate | None:
+    """The date an offset ("il y a un an et demi") points to from a publication date, at month level
+    when either is coarser than a day or the offset is in months or years."""
+    duration = _duration_days(timex.offset)
+    if duration is None or timex.direction not in ("past", "future"):
+        return None
+    days, loose = duration
+    sign = -1 if timex.direction == "past" else 1
+    day = published.start + (published.end - published.start) / 2 + sign * dt.timedelta(days=round(days))
+    if loose or not is_day(published):
+        return FuzzyDate.parse(f"{day.year:04d}-{day.month:02d}", provenance=Provenance.TIMEX, confidence=0.5)
+    return FuzzyDate.from_date(day, provenance=Provenance.TIMEX, evidence=timex.text)
+
+
 def redate_mentions(
     mentions: Iterable[EventMention],
     published: FuzzyDate,
@@ -279,7 +313,7 @@ def redate_mentions(
     """
     changed = []
     for m in mentions:
-        timex = m.timex
+        timex = m.date_timex
         new: FuzzyDate | None = None
         if timex is not None and (timex.anchored or timex.weekday_only or timex.yearless):
             value = (resolved_values or {}).get((timex.start, timex.end))
@@ -290,6 +324,13 @@ def redate_mentions(
                     new = None
             if new is None and is_day(published):
                 new = _resolve_weekday(timex, published.start)
+        if new is None and timex is not None and timex.offset:
+            new = _shifted(published, timex)
+        elif new is None and m.date is None and published.confidence >= _GUESS_CONFIDENCE:
+            # What the events stage does for an event without a date of its own: about the document's
+            # date, at month level (the day of an event the text does not date is not known).
+            around = published.coarsen(Granularity.MONTH) if is_day(published) else published
+            new = FuzzyDate(around.value, around.granularity, Provenance.CORPUS, _GUESS_CONFIDENCE, "")
         if new is not None and (m.date is None or new.value != m.date.value):
             changed.append(m.with_date(new, published))
         elif m.published != published:

@@ -123,20 +123,19 @@ def figure_conflicts(
     conflicts: dict[str, FigureConflict] = {}
     for (label, unit, place), members in sorted(groups.items()):
         members.sort(key=lambda f: (f.value, f.doc_id, f.start))
-        run: list[FigureMention] = []
-        for figure in [*members, None]:
-            if figure is not None and (not run or figure.value <= run[-1].value * MAX_RATIO):
-                run.append(figure)
+        runs: list[list[FigureMention]] = []
+        for figure in members:
+            if runs and figure.value <= runs[-1][-1].value * MAX_RATIO:
+                runs[-1].append(figure)
+            else:
+                runs.append([figure])
+        for run in runs:
+            if len({f.doc_id for f in run}) < 2 or run[-1].value <= run[0].value * SAME_VALUE_RATIO:
                 continue
-            distinct_docs = {f.doc_id for f in run}
-            if len(distinct_docs) > 1 and run[-1].value > run[0].value * SAME_VALUE_RATIO:
-                key = content_id("figures", label, unit, *sorted(f"{f.doc_id}:{f.start}" for f in run))
-                if key not in conflicts:
-                    values = tuple(
-                        f if published is None else _with_published(f, published.get(f.doc_id)) for f in run
-                    )
-                    conflicts[key] = FigureConflict(key, label, unit, place, values)
-            run = [figure] if figure is not None else []
+            key = content_id("figures", label, unit, *sorted(f"{f.doc_id}:{f.start}" for f in run))
+            if key not in conflicts:
+                values = tuple(_with_published(f, (published or {}).get(f.doc_id)) for f in run)
+                conflicts[key] = FigureConflict(key, label, unit, place, values)
     return sorted(conflicts.values(), key=lambda c: (c.quantity, c.place, c.id))
 
 
@@ -144,6 +143,16 @@ def _with_published(figure: FigureMention, published: FuzzyDate | None) -> Figur
     if published is None or published == figure.published:
         return figure
     return FigureMention(
-        figure.doc_id, figure.label, figure.unit, figure.value, figure.approx, figure.text, figure.sentence,
-        figure.start, figure.end, figure.places, published, figure.url,
+        figure.doc_id,
+        figure.label,
+        figure.unit,
+        figure.value,
+        figure.approx,
+        figure.text,
+        figure.sentence,
+        figure.start,
+        figure.end,
+        figure.places,
+        published,
+        figure.url,
     )

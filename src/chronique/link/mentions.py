@@ -23,6 +23,7 @@ __all__ = [
     "TimexRef",
     "family_of",
     "mentions_of",
+    "refine_date",
     "timex_ref",
 ]
 
@@ -99,6 +100,14 @@ class TimexRef:
         )
         return all(not p.get(name) or int(p[name]) == actual for name, actual in checks)
 
+    def fits(self, date: FuzzyDate) -> bool:
+        """True when some day of `date` fits what the expression says of itself."""
+        lo, hi = date.interval()
+        if (hi - lo).days > 62:
+            years = self.parts.get("year")
+            return not years or lo.year <= int(years) <= hi.year
+        return any(self.matches(lo + dt.timedelta(days=i)) for i in range((hi - lo).days + 1))
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "text": self.text,
@@ -163,6 +172,14 @@ class EventMention:
     def own_date(self) -> bool:
         """True when the date comes from the mention's own time expression, not from the document date."""
         return self.date is not None and (self.timex is not None or self.date.provenance is Provenance.TIMEX)
+
+    @property
+    def date_timex(self) -> TimexRef | None:
+        """The clause's time expression when it agrees with the mention's date (else it dates something else:
+        "Euro 2020" in a sentence about a final played in 2021)."""
+        if self.timex is None or self.date is None or self.timex.fits(self.date):
+            return self.timex
+        return None
 
     def with_date(self, date: FuzzyDate | None, published: FuzzyDate | None) -> EventMention:
         return replace(self, date=date, published=published)
@@ -233,6 +250,23 @@ def _entity_kinds(doc: Document) -> dict[str, str]:
     return kinds
 
 
+# When the events stage names no time expression for a mention, the nearest DATE expression of its
+# sentence within this many characters of the trigger is taken ("se rend, jeudi 28 septembre, en
+# Turquie", "un entretien téléphonique avec M. Erdogan lundi": both within 45 characters on the seeds).
+_TIMEX_REACH = 60
+
+
+def _nearest_timex(doc: Document, trigger: Span, sentence: tuple[int, int]) -> TimexRef | None:
+    best: tuple[int, Span] | None = None
+    for span in doc.layer("timex"):
+        if span.label != "DATE" or not (sentence[0] <= span.start and span.end <= sentence[1]):
+            continue
+        distance = max(span.start - trigger.end, trigger.start - span.end, 0)
+        if distance <= _TIMEX_REACH and (best is None or distance < best[0]):
+            best = (distance, span)
+    return timex_ref(doc, best[1]) if best is not None else None
+
+
 def _timex_at(doc: Document, bounds: Any) -> TimexRef | None:
     if not bounds:
         return None
@@ -279,6 +313,35 @@ def _participant(data: Any, kinds: Mapping[str, str]) -> Participant | None:
     return replace(participant, kind=kinds.get(participant.entity_id, participant.kind))
 
 
+def refine_date(
+    date: FuzzyDate | None, published: FuzzyDate | None, timex: TimexRef | None
+) -> FuzzyDate | None:
+    """A mention's date made as precise as its own expression allows within what is known.
+
+    "jeudi 28 septembre" with a date of 2017-09 (or in a document of September 2017) is 2017-09-28: the
+    one day of that month that fits. A weekday alone in a month fits four days and stays a month.
+    """
+    if timex is None or (date is not None and date.granularity is Granularity.DAY):
+        return date
+    base = date if date is not None and timex.fits(date) else None
+    if base is None and date is None and published is not None and timex.yearless:
+        year = published.start.year
+        options = [
+            FuzzyDate.parse(f"{y:04d}-{int(timex.parts['month']):02d}") for y in (year - 1, year, year + 1)
+        ]
+        base = min(options, key=lambda o: abs((o.start - published.start).days))
+    if base is None:
+        return date
+    lo, hi = base.interval()
+    if (hi - lo).days > 62:
+        return date
+    days = [lo + dt.timedelta(days=i) for i in range((hi - lo).days + 1)]
+    fitting = [d for d in days if timex.matches(d)]
+    if len(fitting) != 1:
+        return date
+    return FuzzyDate.from_date(fitting[0], provenance=Provenance.TIMEX, evidence=timex.text)
+
+
 def mentions_of(doc: Document) -> Iterator[EventMention]:
     """The event mentions of one document's `events` layer (spans without a type are skipped)."""
     kinds = _entity_kinds(doc)
@@ -291,6 +354,8 @@ def mentions_of(doc: Document) -> Iterator[EventMention]:
                 participants.setdefault(participant.entity_id, participant)
         sentence = attrs.get("sentence") or _sentence_bounds(doc, span.start)
         sent = (int(sentence[0]), int(sentence[1]))
+        timex = _timex_at(doc, attrs.get("timex")) or _nearest_timex(doc, span, sent)
+        date = refine_date(_fuzzy(attrs.get("date")), doc.published, timex)
         yield EventMention(
             doc_id=doc.id,
             start=span.start,
@@ -298,7 +363,7 @@ def mentions_of(doc: Document) -> Iterator[EventMention]:
             type=span.label,
             participants=tuple(sorted(participants.values(), key=lambda p: p.entity_id)),
             place=_participant(attrs.get("place"), kinds),
-            date=_fuzzy(attrs.get("date")),
+            date=date,
             status=str(attrs.get("status") or "happened"),
             main=bool(attrs.get("main", False)),
             sentence=sent,
@@ -306,7 +371,7 @@ def mentions_of(doc: Document) -> Iterator[EventMention]:
             lang=doc.lang or "",
             published=doc.published,
             url=doc.url,
-            timex=_timex_at(doc, attrs.get("timex")),
+            timex=timex,
         )
 
 

@@ -50,7 +50,9 @@ def load_state(store: Any) -> LinkState:
     conn = _connection(store)
     state = LinkState()
     members: defaultdict[str, list[EventMention]] = defaultdict(list)
-    for cluster_id, data in conn.execute("SELECT cluster_id, data FROM event_mentions ORDER BY cluster_id, key"):
+    for cluster_id, data in conn.execute(
+        "SELECT cluster_id, data FROM event_mentions ORDER BY cluster_id, key"
+    ):
         members[cluster_id].append(EventMention.from_dict(json.loads(data)))
     for cluster_id, mentions in members.items():
         state.linker.restore(cluster_id, mentions)
@@ -69,7 +71,10 @@ def load_state(store: Any) -> LinkState:
 
 def load_figure_conflicts(store: Any) -> list[dict[str, Any]]:
     conn = _connection(store)
-    return [json.loads(data) for (data,) in conn.execute("SELECT data FROM figure_conflicts ORDER BY quantity, id")]
+    return [
+        json.loads(data)
+        for (data,) in conn.execute("SELECT data FROM figure_conflicts ORDER BY quantity, id")
+    ]
 
 
 def cluster_record(cluster: Cluster, aliases: dict[str, set[str]]) -> dict[str, Any]:
@@ -150,8 +155,11 @@ def _write(
 ) -> None:
     linker = state.linker
     for cluster_id in sorted(touched):
-        cluster = linker.clusters[cluster_id]
         conn.execute("DELETE FROM event_mentions WHERE cluster_id = ?", (cluster_id,))
+        cluster = linker.clusters.get(cluster_id)
+        if cluster is None:  # its only mention moved to another cluster
+            conn.execute("DELETE FROM event_clusters WHERE id = ?", (cluster_id,))
+            continue
         conn.executemany(
             "INSERT OR REPLACE INTO event_mentions (key, doc_id, cluster_id, data) VALUES (?, ?, ?, ?)",
             [(m.key, m.doc_id, cluster_id, _dumps(m.to_dict())) for m in cluster.members],
