@@ -22,7 +22,7 @@ import calendar
 import datetime as dt
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -345,38 +345,35 @@ _URL_MONTH = re.compile(r"/(\d{4})/(\d{1,2})(?=/)")
 _URL_MONTH_NAME = re.compile(r"/(\d{4})/([a-z]{3,9})/(\d{1,2})(?=/)", re.IGNORECASE)
 
 
+def _url_candidates(path: str) -> Iterator[tuple[int, int, int | None, float, str]]:
+    """(year, month, day or None, confidence, evidence) for each date-like part of a URL path, best first."""
+    for pattern, confidence in _URL_PATTERNS:
+        for m in pattern.finditer(path):
+            yield int(m[1]), int(m[2]), int(m[3]), confidence, m[0]
+    for m in _URL_MONTH_NAME.finditer(path):  # /2020/mar/05/
+        month = next((g.months[m[2].lower()] for g in _grammars(None) if m[2].lower() in g.months), None)
+        if month is not None:
+            yield int(m[1]), month, int(m[3]), URL_DAY_CONFIDENCE, m[0]
+    for m in _URL_MONTH.finditer(path):
+        yield int(m[1]), int(m[2]), None, URL_MONTH_CONFIDENCE, m[0]
+
+
 def url_date(url: str | None) -> FuzzyDate | None:
     """The date written in a URL's path, at day or month level (slug words such as "12-decembre-2015"
     name the topic, not the day, and are left alone)."""
     if not url:
         return None
     path = re.sub(r"^[a-z]+://[^/]+", "", url.strip(), flags=re.IGNORECASE).split("?")[0].split("#")[0]
-    for pattern, confidence in _URL_PATTERNS:
-        for m in pattern.finditer(path):
-            year, month, day = (int(x) for x in m.groups())
-            if URL_YEARS[0] <= year <= URL_YEARS[1] and _valid(year, month, day):
-                return FuzzyDate.from_date(
-                    dt.date(year, month, day), provenance=Provenance.URL, confidence=confidence, evidence=m[0]
-                )
-    for m in _URL_MONTH_NAME.finditer(path):  # /2020/mar/05/
-        month_number = next(
-            (g.months.get(m[2].lower()) for g in _grammars(None) if m[2].lower() in g.months), None
-        )
-        if (
-            month_number
-            and URL_YEARS[0] <= int(m[1]) <= URL_YEARS[1]
-            and _valid(int(m[1]), month_number, int(m[3]))
-        ):
-            day = dt.date(int(m[1]), month_number, int(m[3]))
-            return FuzzyDate.from_date(
-                day, provenance=Provenance.URL, confidence=URL_DAY_CONFIDENCE, evidence=m[0]
-            )
-    for m in _URL_MONTH.finditer(path):
-        year, month = int(m[1]), int(m[2])
-        if URL_YEARS[0] <= year <= URL_YEARS[1] and 1 <= month <= 12:
+    for year, month, day, confidence, evidence in _url_candidates(path):
+        if not (URL_YEARS[0] <= year <= URL_YEARS[1] and _valid(year, month, day)):
+            continue
+        if day is None:
             return FuzzyDate(
-                f"{year:04d}-{month:02d}", Granularity.MONTH, Provenance.URL, URL_MONTH_CONFIDENCE, m[0]
+                f"{year:04d}-{month:02d}", Granularity.MONTH, Provenance.URL, confidence, evidence
             )
+        return FuzzyDate.from_date(
+            dt.date(year, month, day), provenance=Provenance.URL, confidence=confidence, evidence=evidence
+        )
     return None
 
 
