@@ -529,6 +529,15 @@ def _mark_governments(
             acting = bool(following) and fold(following[0].text) in speech_verbs
         if acting:
             cand.attrs["role"] = "government"
+    # "Moscou et Téhéran ont annoncé": the parse makes only the last one the subject; an enumeration
+    # of countries and capitals acts together
+    for left, right in zip(cands, cands[1:], strict=False):
+        gap = fold(text[left.end : right.start]).strip(" ,")
+        if gap in ("", "et", "and") and text[left.end : right.start].strip() in ("", ",", "et", "and"):
+            pair = [c for c in (left, right) if c.entity and (c.entity.type == "country" or c.entity.capital)]
+            if len(pair) == 2 and any("role" in c.attrs for c in pair):
+                for c in pair:
+                    c.attrs["role"] = "government"
 
 
 # -- entry point ---------------------------------------------------------------------------------------------

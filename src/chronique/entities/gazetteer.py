@@ -439,23 +439,30 @@ def _merge(base: Entity, extra: Entity, raw: Mapping[str, Any]) -> Entity:
 
 
 def load_registry(user_file: Path | None = None) -> Registry:
-    """The shipped gazetteer and pycountry's countries, with `user_file` merged over them."""
+    """The shipped gazetteer and pycountry's countries, with `user_file` merged over them.
+
+    A user's entry with the id of a shipped one may give only what it changes (`id` and `aliases`).
+    """
     entities, country_overrides = _entities_of(_load_toml(GAZETTEER_PATH), where=str(GAZETTEER_PATH))
-    user_entities: list[tuple[Entity, Mapping[str, Any]]] = []
+    user_items: list[Mapping[str, Any]] = []
     if user_file is not None:
         data = _load_toml(user_file)
-        extra, user_countries = _entities_of(data, where=str(user_file))
-        for code, values in user_countries.items():
-            country_overrides.setdefault(code, {}).update(values)
-        raw_items = [*data.get("entity", []), *data.get("city", [])]
-        user_entities = list(zip(extra, raw_items, strict=True))
+        for item in data.get("country", []):
+            country_overrides.setdefault(str(item["code"]).upper(), {}).update(item)
+        user_items = [*data.get("entity", []), *({"type": "city", **c} for c in data.get("city", []))]
     countries = _countries(country_overrides)
     capitals = {str(v["capital"]): code for code, v in country_overrides.items() if v.get("capital")}
     by_id: dict[str, Entity] = {e.id: e for e in countries}
     for entity in entities:
         by_id[entity.id] = entity
-    for entity, raw in user_entities:
-        by_id[entity.id] = _merge(by_id[entity.id], entity, raw) if entity.id in by_id else entity
+    for raw in user_items:
+        base = by_id.get(str(raw.get("id") or slug(str(raw.get("name", "")))))
+        if base is None:
+            entity = _entity_from(raw, where=str(user_file))
+            by_id[entity.id] = entity
+        else:
+            entity = _entity_from({"name": base.name, "type": base.type, **raw}, where=str(user_file))
+            by_id[base.id] = _merge(base, entity, raw)
     for entity_id, code in capitals.items():
         if entity_id in by_id:
             by_id[entity_id] = replace(

