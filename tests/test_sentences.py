@@ -56,6 +56,11 @@ from chronique.sentences import abbreviations, split_sentences, split_text
             ["Le bilan : 400 morts.", "3 millions de sans-abri."],
         ),
         ("The regime... is to blame. Nobody else.", "en", ["The regime... is to blame.", "Nobody else."]),
+        (
+            "« Je n'entends pas d'objection (…) Je déclare l'accord adopté. »",
+            "fr",
+            ["« Je n'entends pas d'objection (…) Je déclare l'accord adopté. »"],
+        ),
         ("Il vit à 3,7 km. il pleut.", "fr", ["Il vit à 3,7 km. il pleut."]),  # lower case goes on
         (
             "allié russe.Peut-on encore éviter l'escalade ?",

@@ -81,6 +81,8 @@ def _breaks(text: str, words: frozenset[str]) -> Iterator[int]:
             continue
         if match.group() == "." and _abbreviated(text, match.start(), words):
             continue
+        if match.start() > 0 and text[match.start() - 1] in "([":
+            continue  # "(…)", "[...]": words left out of a quotation
         yield end
     for match in _GLUED.finditer(text):  # "allié russe.Peut-on" (scrapes lose spaces)
         after = match.end()
