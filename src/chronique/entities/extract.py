@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -531,9 +532,8 @@ def _mark_governments(
             cand.attrs["role"] = "government"
     # "Moscou et Téhéran ont annoncé": the parse makes only the last one the subject; an enumeration
     # of countries and capitals acts together
-    for left, right in zip(cands, cands[1:], strict=False):
-        gap = fold(text[left.end : right.start]).strip(" ,")
-        if gap in ("", "et", "and") and text[left.end : right.start].strip() in ("", ",", "et", "and"):
+    for left, right in itertools.pairwise(cands):
+        if text[left.end : right.start].strip() in ("", ",", "et", "and"):
             pair = [c for c in (left, right) if c.entity and (c.entity.type == "country" or c.entity.capital)]
             if len(pair) == 2 and any("role" in c.attrs for c in pair):
                 for c in pair:
