@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from chronique.clean import clean_text, mark_template_lines
 from chronique.docdate import date_document
+from chronique.entities import Entity, Registry, extract_entities, list_entities, registry
 from chronique.errors import ChroniqueError, InputError
 from chronique.ingest import AddReport, add
 from chronique.language import detect_language
@@ -27,12 +28,14 @@ __all__ = [
     "BuildReport",
     "ChroniqueError",
     "Document",
+    "Entity",
     "FuzzyDate",
     "Granularity",
     "InputError",
     "LinkReport",
     "Pipeline",
     "Provenance",
+    "Registry",
     "Settings",
     "Span",
     "Store",
@@ -44,11 +47,14 @@ __all__ = [
     "date_document",
     "detect_language",
     "export",
+    "extract_entities",
     "link",
+    "list_entities",
     "load_settings",
     "mark_template_lines",
     "open_store",
     "read",
+    "registry",
     "split_sentences",
     "timeline",
 ]
