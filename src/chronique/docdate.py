@@ -238,9 +238,14 @@ def _grammar(lang: str) -> _Grammar | None:
     )
 
 
+@functools.cache
+def _languages() -> tuple[str, ...]:
+    return tuple(available_languages())
+
+
 def _grammars(lang: str | None, *, others: bool = False) -> list[_Grammar]:
     """The grammar of `lang` (every language's when unknown); with `others`, the rest after it."""
-    langs = sorted(available_languages(), key=lambda code: code != lang)
+    langs = sorted(_languages(), key=lambda code: code != lang)
     if lang and not others and _grammar(lang) is not None:
         langs = [lang]
     return [g for g in (_grammar(code) for code in langs) if g is not None]
