@@ -147,12 +147,10 @@ def find_duplicate(conn: sqlite3.Connection, sig: Signature) -> Duplicate | None
     if sig.minhash is None:
         return None
     keys = sig.band_keys()
-    candidates: set[str] = set()
-    for band, key in enumerate(keys):
-        candidates.update(
-            r[0]
-            for r in conn.execute("SELECT doc_id FROM dedup_bands WHERE band = ? AND key = ?", (band, key))
-        )
+    # One statement, one primary-key lookup per band (a row-value IN list would scan the table).
+    sql = " UNION ".join(["SELECT doc_id FROM dedup_bands WHERE band = ? AND key = ?"] * len(keys))
+    params = [value for band, key in enumerate(keys) for value in (band, key)]
+    candidates = {r[0] for r in conn.execute(sql, params)}
     best: Duplicate | None = None
     for doc_id in sorted(candidates):
         found = conn.execute(
