@@ -37,6 +37,7 @@ from chronique.server.render import (
     Strings,
     flag_items,
     format_date,
+    headline,
     highlight,
     mark_document,
     outlet,
@@ -193,6 +194,7 @@ def create_app(db_path: Path | str, *, writable: bool = False) -> FastAPI:
     )
     env.globals.update(
         format_date=format_date,
+        headline=headline,
         outlet=outlet,
         highlight=highlight,
         flag_items=flag_items,

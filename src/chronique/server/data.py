@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from chronique.errors import StoreError
 from chronique.model import Document
 from chronique.search import document_filters, entity_index
+from chronique.server.render import headline
 from chronique.store import Store
 
 __all__ = [
@@ -218,6 +219,7 @@ def list_documents(
             {
                 "id": doc.id,
                 "title": doc.title,
+                "headline": headline(doc.title, doc.text),
                 "url": doc.url,
                 "source": doc.source,
                 "lang": doc.lang,

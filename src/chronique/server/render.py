@@ -21,6 +21,7 @@ __all__ = [
     "Strings",
     "flag_items",
     "format_date",
+    "headline",
     "highlight",
     "mark_document",
     "outlet",
@@ -102,6 +103,20 @@ def format_date(value: str | None, granularity: str | None, t: Strings) -> str:
     if g is Granularity.DECADE:
         return t("decade_label", decade=value[:3] + "0")
     return value
+
+
+# Characters of the first line shown as the headline of a document that has no title.
+HEADLINE_CHARS = 100
+
+
+def headline(title: str | None, text: str) -> str:
+    """The title, else the first non-empty line of the text, shortened at a word."""
+    if title and title.strip():
+        return title.strip()
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    if len(first) <= HEADLINE_CHARS:
+        return first
+    return first[:HEADLINE_CHARS].rsplit(" ", 1)[0] + "…"
 
 
 def outlet(url: str | None, source: str) -> str:
