@@ -459,7 +459,7 @@ def score_dev_events(
                 real[root(i)] = root(j)
     scores.gold_events = len(events)
     scores.real_events = len({root(i) for i in range(len(events))})
-    source_of = {doc.id: doc.source for doc in docs}
+    source_of = {doc.id: Path(doc.source).name for doc in docs}
     by_doc: defaultdict[str, list[int]] = defaultdict(list)
     for i, event in enumerate(events):
         by_doc[event.doc].append(i)
@@ -534,7 +534,7 @@ def score_corpus_dating(
     """Each document's final date against its gold publication date (`gold_dates`: source → ISO date)."""
     scores = DatingScores()
     for doc in docs:
-        gold_value = gold_dates.get(doc.source)
+        gold_value = gold_dates.get(Path(doc.source).name)
         if gold_value is None:
             continue
         scores.documents += 1
@@ -594,7 +594,7 @@ def evaluate(
             drop_urls=bool(dev_articles),
         )
     result = link_documents(docs)
-    source_of = {doc.id: doc.source for doc in docs}
+    source_of = {doc.id: Path(doc.source).name for doc in docs}
     entries = []
     for entry in entries_from(result, lang=lang):
         data = entry.to_dict()

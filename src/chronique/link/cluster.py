@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from chronique.link.mentions import EventMention, Participant, is_day
-from chronique.model import FuzzyDate, Granularity, content_id
+from chronique.model import FuzzyDate, Granularity, Provenance, content_id
 
 __all__ = ["Cluster", "DateConflict", "Linker", "places_compatible", "resolve_date"]
 
@@ -185,6 +185,10 @@ def resolve_date(
     return merged, sorted(set(conflicts), key=lambda c: (c.value, c.doc_id))
 
 
+def _loose(date: FuzzyDate) -> FuzzyDate:
+    return date.coarsen(Granularity.MONTH) if is_day(date) else date
+
+
 def _months(date: FuzzyDate) -> list[str] | None:
     """The months ("YYYY-MM") a date may fall in, or None when it is too coarse to bucket."""
     lo, hi = date.interval()
@@ -289,16 +293,16 @@ class Linker:
         score = 2.0 * shared + (3.0 if same_place else 0.0)
         if cluster.date is not None:
             if m.date is not None:
-                if not m.date.compatible(cluster.date):
+                # A day taken from a document's date only says "about then": compared at month level.
+                date = m.date if m.own_date else _loose(m.date)
+                cluster_date = cluster.date if cluster.date.provenance is Provenance.TIMEX else _loose(cluster.date)
+                if not date.compatible(cluster_date):
                     return None
-                if is_day(m.date) and is_day(cluster.date):
-                    score += 2.0
-                else:
-                    score += 1.0
+                score += 2.0 if is_day(date) and is_day(cluster_date) else 1.0
             timex = m.date_timex
             if timex is not None and not timex.fits(cluster.date):
                 return None
-        if m.date is not None and is_day(m.date):
+        if m.date is not None and m.own_date and is_day(m.date):
             day = m.date.value
             # One document does not tell two different days of one event.
             if any(

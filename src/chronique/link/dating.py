@@ -129,6 +129,8 @@ def _window(m: EventMention, event: FuzzyDate, cluster_id: str) -> Window | None
         if direction == "past":  # "il y a un an et demi": publication = event + offset
             return make(lo_e + offset - slack, hi_e + offset + slack)
         return make(lo_e - offset - slack, hi_e - offset + slack)
+    if timex is not None and not timex.fits(event):
+        return None  # the expression does not fit the date the others give: one of them is wrong
     if timex is None or (timex.has_year and not timex.weekday_only):
         if direction == "past":
             return make(lo_e, None)
@@ -152,7 +154,7 @@ def _window(m: EventMention, event: FuzzyDate, cluster_id: str) -> Window | None
         if direction == "past":
             return make(day, day + dt.timedelta(days=6))
         return make(day - dt.timedelta(days=6), day + dt.timedelta(days=6))
-    if timex.yearless:
+    if timex.yearless and is_day(event):
         span = dt.timedelta(days=YEARLESS_WINDOW_DAYS)
         if direction == "future":
             return make(hi_e - span, hi_e)

@@ -1,0 +1,481 @@
+"""The corpus stage `link` on hand-built documents: coreference, cluster dates, cross-document dating,
+figure conflicts, incremental linking in the store (#5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from chronique.link import LinkState, link, link_documents
+from chronique.link.cluster import Linker, places_compatible
+from chronique.link.dating import choose_date, windows_for
+from chronique.link.mentions import EventMention, Participant, TimexRef, mentions_of, refine_date
+from chronique.model import Document, FuzzyDate, Provenance, Span
+from chronique.store import open_store
+
+PUTIN = {"entity_id": "vladimir-putin", "name": "Vladimir Putin"}
+ERDOGAN = {"entity_id": "recep-tayyip-erdogan", "name": "Recep Tayyip Erdogan"}
+MICHEL = {"entity_id": "charles-michel", "name": "Charles Michel"}
+SOCHI = {"entity_id": "sochi", "name": "Sochi"}
+ANKARA = {"entity_id": "ankara", "name": "Ankara"}
+MOSCOW = {"entity_id": "moscow", "name": "Moscow"}
+TURKEY = {"entity_id": "turkey", "name": "Turkey"}
+
+
+def _date(value: str | None, provenance: str = "timex") -> dict[str, Any] | None:
+    return FuzzyDate.parse(value, provenance=provenance).to_dict() if value else None
+
+
+def doc(
+    text: str,
+    *,
+    source: str,
+    events: list[dict[str, Any]],
+    published: str | None = None,
+    lang: str = "fr",
+    timexes: list[tuple[str, dict[str, Any]]] = (),  # type: ignore[assignment]
+) -> Document:
+    """A document with an `events` layer: each event names its trigger word, and optionally the
+    time expression of its clause (`timex`: the words, as in `timexes`)."""
+    document = Document(
+        raw=text,
+        source=source,
+        lang=lang,
+        published=FuzzyDate.parse(published, provenance=Provenance.METADATA) if published else None,
+    )
+    timex_spans = []
+    for words, attrs in timexes:
+        start = text.index(words)
+        timex_spans.append(Span(start, start + len(words), "DATE", attrs))
+    document.set_layer("timex", timex_spans)
+    spans = []
+    for event in events:
+        start = text.index(event["trigger"])
+        timex = None
+        if event.get("timex"):
+            t_start = text.index(event["timex"])
+            timex = [t_start, t_start + len(event["timex"])]
+        spans.append(
+            Span(
+                start,
+                start + len(event["trigger"]),
+                event.get("type", "meeting"),
+                {
+                    "participants": event.get("participants", [PUTIN, ERDOGAN]),
+                    "place": event.get("place"),
+                    "date": _date(event.get("date")),
+                    "status": event.get("status", "happened"),
+                    "main": event.get("main", True),
+                    "sentence": [0, len(text)],
+                    "timex": timex,
+                },
+            )
+        )
+    document.set_layer("events", spans)
+    entities = []
+    for event in events:
+        place = event.get("place")
+        if place:
+            start = text.index(event["trigger"])
+            kind = "country" if place["entity_id"] == "turkey" else "city"
+            entities.append(Span(start, start + 1, kind, place))
+    document.set_layer("entities", entities)
+    return document
+
+
+def weekday(day: int, direction: str) -> dict[str, Any]:
+    return {"value": f"XXXX-WXX-{day}", "parts": {"weekday": day}, "direction": direction, "anchored": False}
+
+
+def _clusters(result: Any) -> list[list[str]]:
+    return sorted(sorted(m.doc_id for m in c.members) for c in result.clusters.values())
+
+
+def test_same_meeting_across_languages_and_statuses_is_one_cluster() -> None:
+    planned = doc(
+        "Vladimir Poutine doit rencontrer lundi Recep Tayyip Erdogan à Sotchi.",
+        source="fr",
+        events=[{"trigger": "rencontrer", "place": SOCHI, "date": "2021-09-27", "status": "planned"}],
+    )
+    happened = doc(
+        "Putin and Erdogan met on Monday in Sochi.",
+        source="en",
+        lang="en",
+        events=[{"trigger": "met", "place": SOCHI, "date": "2021-09-27"}],
+    )
+    result = link_documents([planned, happened])
+    assert _clusters(result) == [sorted([planned.id, happened.id])]
+    (cluster,) = result.clusters.values()
+    assert cluster.date is not None and cluster.date.value == "2021-09-27"
+    assert cluster.status == "happened"
+
+
+def test_two_meetings_sharing_one_leader_stay_apart() -> None:
+    moscow = doc(
+        "Erdogan et Poutine se sont rencontrés à Moscou.",
+        source="a",
+        events=[{"trigger": "rencontrés", "place": MOSCOW, "date": "2020-03-05"}],
+    )
+    ankara = doc(
+        "Charles Michel a rencontré Erdogan à Ankara.",
+        source="b",
+        events=[
+            {"trigger": "rencontré", "participants": [MICHEL, ERDOGAN], "place": ANKARA, "date": "2020-03"}
+        ],
+    )
+    assert len(link_documents([moscow, ankara]).clusters) == 2
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        (ANKARA, TURKEY, True),  # a city and its country
+        (SOCHI, TURKEY, False),  # a city and another country
+        (ANKARA, MOSCOW, False),  # two cities
+        (ANKARA, ANKARA, True),
+    ],
+)
+def test_places_compatible(a: dict[str, str], b: dict[str, str], same: bool) -> None:
+    pa = Participant(a["entity_id"], a["name"], "country" if a is TURKEY else "city")
+    pb = Participant(b["entity_id"], b["name"], "country" if b is TURKEY else "city")
+    assert places_compatible(pa, pb) is same
+
+
+def test_month_mention_attaches_to_the_day_and_disagreement_is_flagged() -> None:
+    day = doc(
+        "Ils se sont vus jeudi 5 mars à Moscou.",
+        source="a",
+        events=[{"trigger": "vus", "place": MOSCOW, "date": "2020-03-05"}],
+    )
+    again = doc(
+        "Meeting in Moscow on 5 March.",
+        source="b",
+        lang="en",
+        events=[{"trigger": "Meeting", "place": MOSCOW, "date": "2020-03-05"}],
+    )
+    month = doc(
+        "Il y a un an, à Moscou, la rencontre.",
+        source="c",
+        events=[{"trigger": "rencontre", "place": MOSCOW, "date": "2020-03"}],
+    )
+    wrong = doc(
+        "Le 6 mars à Moscou, la rencontre.",
+        source="d",
+        events=[{"trigger": "rencontre", "place": MOSCOW, "date": "2020-03-06"}],
+    )
+    result = link_documents([day, again, month, wrong])
+    by_size = sorted(result.clusters.values(), key=lambda c: -len(c.members))
+    main = by_size[0]
+    assert {m.doc_id for m in main.members} == {day.id, again.id, month.id}
+    assert main.date is not None and main.date.value == "2020-03-05"
+    # One document's "6 mars" is another day: not merged into the 5 March meeting by day dates …
+    assert wrong.id not in {m.doc_id for m in main.members}
+
+
+def test_conflicting_days_of_one_event_are_flagged_with_each_value() -> None:
+    linker = Linker()
+    base = dict(
+        start=0,
+        end=4,
+        type="meeting",
+        status="happened",
+        main=True,
+        sentence=(0, 10),
+        sentence_text="x",
+        lang="fr",
+        published=None,
+        place=Participant("sochi", "Sochi", "city"),
+        participants=(
+            Participant("vladimir-putin", "Vladimir Putin"),
+            Participant("recep-tayyip-erdogan", "Erdogan"),
+        ),
+    )
+    month = EventMention(doc_id="m", date=FuzzyDate.parse("2021-09", provenance="timex"), **base)  # type: ignore[arg-type]
+    linker.add([month])
+    (cluster,) = linker.clusters.values()
+    cluster.members += [
+        EventMention(doc_id="a", date=FuzzyDate.parse("2021-09-29", provenance="timex"), **base),  # type: ignore[arg-type]
+        EventMention(doc_id="b", date=FuzzyDate.parse("2021-09-29", provenance="timex"), **base),  # type: ignore[arg-type]
+        EventMention(doc_id="c", date=FuzzyDate.parse("2021-10-02", provenance="timex"), **base),  # type: ignore[arg-type]
+    ]
+    cluster.resolve()
+    assert cluster.date is not None and cluster.date.value == "2021-09-29"
+    assert [(c.doc_id, c.value) for c in cluster.conflicts] == [("c", "2021-10-02")]
+
+
+def test_a_document_date_does_not_outvote_an_expression() -> None:
+    own = doc(
+        "Rencontre le 28 septembre 2017 à Ankara.",
+        source="a",
+        events=[{"trigger": "Rencontre", "place": ANKARA, "date": "2017-09-28"}],
+    )
+    fallback = doc(
+        "La rencontre à Ankara.",
+        source="b",
+        published="2017-09-29",
+        events=[{"trigger": "rencontre", "place": ANKARA}],
+    )
+    fallback.layers["events"] = [
+        Span(s.start, s.end, s.label, {**s.attrs, "date": _date("2017-09-29", "metadata")})
+        for s in fallback.layer("events")
+    ]
+    result = link_documents([own, fallback])
+    (cluster,) = result.clusters.values()
+    assert cluster.date is not None and cluster.date.value == "2017-09-28"
+    assert cluster.conflicts == []
+
+
+def test_blocking_compares_a_mention_with_few_clusters() -> None:
+    docs = [
+        doc(
+            f"Rencontre {i}.",
+            source=f"s{i}",
+            events=[
+                {
+                    "trigger": "Rencontre",
+                    "participants": [
+                        {"entity_id": f"p{i}", "name": f"P{i}"},
+                        {"entity_id": f"q{i}", "name": f"Q{i}"},
+                    ],
+                    "date": (dt.date(2020, 1, 1) + dt.timedelta(days=i)).isoformat(),
+                }
+            ],
+        )
+        for i in range(300)
+    ]
+    result = link_documents(docs)
+    assert len(result.clusters) == 300
+    assert result.state.linker.comparisons == 0  # no two share a participant: nothing to compare
+
+
+@pytest.mark.parametrize("split", [1, 2, 3])
+def test_incremental_linking_gives_the_same_clusters(split: int) -> None:
+    docs = [
+        doc(
+            "Poutine reçoit Erdogan à Sotchi.",
+            source="1",
+            events=[{"trigger": "reçoit", "place": SOCHI, "date": "2021-09-29"}],
+        ),
+        doc(
+            "Putin hosts Erdogan in Sochi.",
+            source="2",
+            lang="en",
+            events=[{"trigger": "hosts", "place": SOCHI, "date": "2021-09-29"}],
+        ),
+        doc(
+            "Poutine et Erdogan à Moscou.",
+            source="3",
+            events=[{"trigger": "Moscou", "place": MOSCOW, "date": "2020-03-05"}],
+        ),
+        doc(
+            "Rencontre à Sotchi en septembre.",
+            source="4",
+            events=[{"trigger": "Rencontre", "place": SOCHI, "date": "2021-09"}],
+        ),
+    ]
+    whole = _clusters(link_documents(docs))
+    state = LinkState()
+    link_documents(docs[:split], state=state)
+    result = link_documents(docs[split:], state=state)
+    assert _clusters(result) == whole
+
+
+def test_weekday_and_a_dated_source_date_the_document() -> None:
+    # Seed 004's shape: "doit effectuer lundi une visite …, a annoncé vendredi", dated only to the month,
+    # while another source dates the visit on Monday 11 December 2017.
+    text = "Il doit effectuer lundi une visite à Ankara, a annoncé vendredi la présidence. L'armée a affirmé jeudi."
+    undated = doc(
+        text,
+        source="month",
+        published="2017-12",
+        events=[
+            {"trigger": "visite", "place": ANKARA, "date": "2017-12", "status": "planned", "timex": "lundi"}
+        ],
+        timexes=[
+            ("lundi", weekday(1, "future")),
+            ("vendredi", weekday(5, "past")),
+            ("jeudi", weekday(4, "past")),
+        ],
+    )
+    undated.published = FuzzyDate.parse("2017-12", provenance=Provenance.PREFIX)
+    dated = doc(
+        "Visite à Ankara le 11 décembre 2017.",
+        source="day",
+        events=[{"trigger": "Visite", "place": ANKARA, "date": "2017-12-11"}],
+    )
+    result = link_documents([undated, dated], resolver=None)
+    date = result.borrowed[undated.id]
+    assert (date.value, date.granularity.value, date.provenance) == ("2017-12-08", "day", Provenance.CORPUS)
+    assert "lundi" in date.evidence
+    # The document's mentions are re-read against it: its Monday is the 11th.
+    (mention,) = result.state.linker.mentions_of_doc(undated.id)
+    assert mention.date is not None and mention.date.value == "2017-12-11"
+
+
+def test_an_offset_dates_the_document_to_the_month() -> None:
+    text = "Il y a un an et demi, Poutine et Erdogan s'étaient retrouvés à Moscou."
+    offset = {"value": "P18M", "direction": "past", "recipe": {"kind": "offset", "unit": "Y", "amount": 1.5}}
+    undated = doc(
+        text,
+        source="u",
+        events=[{"trigger": "retrouvés", "place": MOSCOW, "timex": "Il y a un an et demi"}],
+        timexes=[("Il y a un an et demi", offset)],
+    )
+    dated = doc(
+        "Rencontre à Moscou le 5 mars 2020.",
+        source="d",
+        events=[{"trigger": "Rencontre", "place": MOSCOW, "date": "2020-03-05"}],
+    )
+    result = link_documents([undated, dated], resolver=None)
+    date = result.borrowed[undated.id]
+    assert date.granularity.value == "month" and date.value == "2021-09"
+    assert date.confidence < 0.5
+
+
+def test_a_yearless_day_takes_its_year_from_the_linked_event() -> None:
+    text = "À la suite d'un entretien avec Erdogan le 28 septembre à Ankara, Poutine a parlé."
+    yearless = {"value": "XXXX-09-28", "parts": {"month": 9, "day": 28}, "direction": "past"}
+    undated = doc(
+        text,
+        source="u",
+        events=[{"trigger": "entretien", "place": ANKARA, "timex": "le 28 septembre"}],
+        timexes=[("le 28 septembre", yearless)],
+    )
+    dated = doc(
+        "Poutine à Ankara le 28 septembre 2017.",
+        source="d",
+        events=[{"trigger": "Poutine", "place": ANKARA, "date": "2017-09-28"}],
+    )
+    december = doc(
+        "Poutine à Ankara le 11 décembre 2017.",
+        source="e",
+        events=[{"trigger": "Poutine", "place": ANKARA, "date": "2017-12-11"}],
+    )
+    result = link_documents([undated, dated, december], resolver=None)
+    assert len(result.clusters) == 2  # the 28 September fits only the September visit
+    date = result.borrowed[undated.id]
+    assert date.value == "2017-09-28" and date.confidence < 0.5
+
+
+@pytest.mark.parametrize(
+    ("windows_lo_hi", "expected"),
+    [
+        ([("2017-12-05", "2017-12-11")], "2017-12-05"),  # no weekday written: the first day
+        ([("2017-12-01", "2018-02-01")], None),  # too wide to say
+        ([("2017-12-05", "2017-12-20"), ("2017-12-22", "2017-12-30")], None),  # sources disagree
+    ],
+)
+def test_choose_date(windows_lo_hi: list[tuple[str, str]], expected: str | None) -> None:
+    from chronique.link.dating import Window
+
+    windows = [
+        Window(dt.date.fromisoformat(lo), dt.date.fromisoformat(hi), "c", "x", "e")
+        for lo, hi in windows_lo_hi
+    ]
+    date = choose_date(windows, None)
+    got = date.value if date is not None and date.confidence >= 0.5 else None
+    assert got == expected
+
+
+def test_refine_date_uses_the_expression() -> None:
+    timex = TimexRef("jeudi 28 septembre", "XXXX-09-28", parts={"weekday": 4, "month": 9, "day": 28})
+    month = FuzzyDate.parse("2017-09")
+    assert refine_date(month, None, timex) == FuzzyDate.parse(
+        "2017-09-28", provenance="timex", evidence="jeudi 28 septembre"
+    )
+    monday = TimexRef("lundi", "XXXX-WXX-1", parts={"weekday": 1})
+    assert refine_date(month, None, monday) == month  # four Mondays: stays a month
+
+
+def test_windows_ignore_clusters_of_one_document() -> None:
+    alone = doc(
+        "Rencontre lundi à Sotchi.",
+        source="a",
+        events=[{"trigger": "Rencontre", "place": SOCHI, "timex": "lundi"}],
+        timexes=[("lundi", weekday(1, "future"))],
+    )
+    result = link_documents([alone], resolver=None)
+    assert windows_for(mentions_of(alone), result.state.linker) == []
+    assert result.borrowed == {}
+
+
+def test_figure_conflicts_put_one_quantity_side_by_side() -> None:
+    def with_figure(text: str, words: str, value: float, source: str) -> Document:
+        document = Document(raw=text, source=source, lang="fr", published=FuzzyDate.parse("2017-12"))
+        start = text.index(words)
+        syria = text.index("syrien")
+        document.set_layer(
+            "entities", [Span(syria, syria + 6, "country", {"entity_id": "syria", "name": "Syria"})]
+        )
+        document.set_layer(
+            "figures",
+            [
+                Span(
+                    start,
+                    start + len(words),
+                    "deaths",
+                    {"value": value, "approx": True, "unit": "", "sentence": [0, len(text)]},
+                )
+            ],
+        )
+        return document
+
+    a = with_figure("Le conflit syrien a fait plus de 330 000 morts.", "plus de 330 000 morts", 330000, "a")
+    b = with_figure("Le conflit syrien a fait 500 000 morts selon l'OSDH.", "500 000 morts", 500000, "b")
+    c = with_figure("Trente soldats ont été tués dans le conflit syrien.", "Trente soldats", 30, "c")
+    result = link_documents([a, b, c])
+    (conflict,) = result.figure_conflicts
+    assert conflict.quantity == "deaths"
+    assert sorted(v.value for v in conflict.values) == [330000, 500000]
+
+
+def test_link_store_is_incremental_and_idempotent(tmp_path: Any) -> None:
+    first = doc(
+        "Poutine reçoit Erdogan à Sotchi.",
+        source="1",
+        events=[{"trigger": "reçoit", "place": SOCHI, "date": "2021-09-29"}],
+    )
+    second = doc(
+        "Putin hosts Erdogan in Sochi.",
+        source="2",
+        lang="en",
+        events=[{"trigger": "hosts", "place": SOCHI, "date": "2021-09-29"}],
+    )
+    with open_store(tmp_path / "t.db") as store:
+        store.add([first])
+        report = link(store)
+        assert (report.documents, report.clusters) == (1, 1)
+        assert link(store).documents == 0  # nothing new: nothing read
+        store.add([second])
+        report = link(store)
+        assert (report.documents, report.clusters, report.touched) == (1, 1, 1)
+        rows = store.connection.execute(
+            "SELECT cluster_id, count(*) FROM event_mentions GROUP BY cluster_id"
+        ).fetchall()
+        assert [r[1] for r in rows] == [2]
+        relinked = link(store, relink=True)
+        assert (relinked.documents, relinked.clusters) == (2, 1)
+
+
+def test_link_store_keeps_borrowed_dates(tmp_path: Any) -> None:
+    text = "Il doit effectuer lundi une visite à Ankara, a annoncé vendredi la présidence."
+    undated = doc(
+        text,
+        source="month",
+        events=[{"trigger": "visite", "place": ANKARA, "status": "planned", "timex": "lundi"}],
+        timexes=[("lundi", weekday(1, "future")), ("vendredi", weekday(5, "past"))],
+    )
+    dated = doc(
+        "Visite à Ankara le 11 décembre 2017.",
+        source="day",
+        events=[{"trigger": "Visite", "place": ANKARA, "date": "2017-12-11"}],
+    )
+    with open_store(tmp_path / "t.db") as store:
+        store.add([undated])
+        link(store)
+        store.add([dated])
+        assert link(store).borrowed == 1
+        (value,) = store.connection.execute("SELECT value FROM borrowed_dates").fetchone()
+        assert value == "2017-12-08"
