@@ -38,6 +38,8 @@ __all__ = [
     "date_document",
     "find_bylines",
     "find_dates",
+    "guess_language",
+    "make_docdate",
     "url_date",
 ]
 
@@ -65,7 +67,8 @@ YEARLESS_WINDOW_DAYS = 31
 # Where bylines sit: the first lines of the text, and its last lines (credits such as "AFP - 2015-12-13").
 HEAD_LINES = 12
 TAIL_LINES = 4
-STANDALONE_MAX_CHARS = 90
+# A byline line is short; rules may say otherwise (`max_chars`: photo captions are long).
+BYLINE_MAX_CHARS = 160
 URL_YEARS = (1990, 2099)
 # The lead is the first line of at least this many words (titles and bylines are shorter).
 LEAD_MIN_WORDS = 12
@@ -183,14 +186,16 @@ def _grammar(lang: str) -> _Grammar | None:
     names: dict[str, Any] = data.get("names", {})
     months = {str(k).lower(): int(v) for k, v in names.get("months", {}).items()}
     weekdays = {str(k).lower(): int(v) for k, v in names.get("weekdays", {}).items()}
-    mon, wd, ordinal = _alternation(months), _alternation(weekdays), names.get("ordinal_suffix", "")
+    mon, wd = _alternation(months), _alternation(weekdays)
+    ordinal = names.get("ordinal_suffix", "(?!)")
+    before_day, before_month = names.get("before_day", ""), names.get("before_month", "")
     year = r"(?P<y>1[89]\d\d|20\d\d)(?![\w])"
-    day = rf"(?P<d>[0-3]?\d)(?:{ordinal})?(?![\w])" if ordinal else r"(?P<d>[0-3]?\d)(?![\w])"
+    day = rf"(?P<d>[0-3]?\d)(?:{ordinal})?(?![\w])"
     dates = (
         # Thursday, March 5, 2020 / Sept. 29 / mercredi 3 mai
         rf"(?<![\w])(?:(?P<wd>{wd})\.?,?\s+)?(?P<m>{mon})(?![\w])\.?\s+{day}(?:,?\s+{year})?",
         # samedi 12 décembre 2015 / 14 déc. 2015 / 1er février
-        rf"(?<![\w])(?:(?P<wd>{wd})\.?,?\s+(?:the\s+)?)?{day}\s+(?:of\s+)?(?P<m>{mon})(?![\w])\.?(?:,?\s+{year})?",
+        rf"(?<![\w])(?:(?P<wd>{wd})\.?,?\s+{before_day})?{day}\s+{before_month}(?P<m>{mon})(?![\w])\.?(?:,?\s+{year})?",
         # novembre 2015 / March 2020
         rf"(?<![\w])(?P<m>{mon})(?![\w])\.?\s+{year}",
         # 2015-12-13
@@ -199,24 +204,24 @@ def _grammar(lang: str) -> _Grammar | None:
         r"(?<![\w/.,])(?P<a>[0-3]?\d)[/.](?P<b>[01]?\d)(?:[/.](?P<y>(?:19|20)\d\d|\d\d))?(?![\w/]|[.,]\d|\s*%)",
     )
     rules = []
-    for key in ("byline",):
-        for raw in data.get(key, []):
-            pattern = raw.get("pattern") or raw.get("cue")
-            if raw.get("kind") == "cue":  # a cue opens the line or follows a separator ("Par X | Publié le")
-                pattern = r"(?:^|[|•·—–]\s*)\W{0,3}(?:" + pattern + ")"
-            flags = 0 if raw.get("case_sensitive") or raw.get("kind") == "dateline" else re.IGNORECASE
-            rules.append(
-                _Rule(
-                    id=str(raw["id"]),
-                    concept=str(raw["concept"]),
-                    kind=str(raw["kind"]),
-                    regex=re.compile(pattern, flags) if pattern else None,
-                    confidence=float(raw.get("confidence", 0.8)),
-                    max_other_words=int(raw.get("max_other_words", 4)),
-                    max_chars=int(raw.get("max_chars", 160)),
-                    where=str(raw.get("where", _DEFAULT_WHERE[str(raw["kind"])])),
-                )
+    for raw in data.get("byline", []):
+        kind = str(raw["kind"])
+        pattern = raw.get("pattern") or raw.get("cue")
+        if kind == "cue":  # a cue opens the line or follows a separator ("Par X | Publié le")
+            pattern = r"(?:^|[|•·—–]\s*)\W{0,3}(?:" + pattern + ")"
+        rules.append(
+            _Rule(
+                id=str(raw["id"]),
+                concept=str(raw["concept"]),
+                kind=kind,
+                # A dateline's place is in capitals: its pattern keeps its case.
+                regex=re.compile(pattern, 0 if kind == "dateline" else re.IGNORECASE) if pattern else None,
+                confidence=float(raw.get("confidence", 0.8)),
+                max_other_words=int(raw.get("max_other_words", 4)),
+                max_chars=int(raw.get("max_chars", BYLINE_MAX_CHARS)),
+                where=str(raw.get("where", _DEFAULT_WHERE[kind])),
             )
+        )
     cues = {str(c["concept"]): re.compile(c["pattern"], re.IGNORECASE) for c in data.get("cue", [])}
     return _Grammar(
         lang=lang,
@@ -404,7 +409,7 @@ def _other_words(g: _Grammar, rest: str) -> int:
 
 def _byline_in_line(g: _Grammar, rule: _Rule, line: str) -> tuple[CalendarDate | None, bool]:
     """(date, matched) of one rule over one line."""
-    if len(line) > (STANDALONE_MAX_CHARS if rule.kind == "standalone" else rule.max_chars):
+    if len(line) > rule.max_chars:
         return None, False
     if rule.kind == "standalone":
         found = [f for f in _find(g, line) if f[2].day is not None]
