@@ -20,6 +20,7 @@ from chronique.clean import (
 )
 from chronique.cli.common import app
 from chronique.evaluate.clean import removed_lines, score_document
+from chronique.lang import available_languages, load_rules
 from chronique.model import Document, Span
 from chronique.pipeline import Pipeline, registered_stages
 from chronique.readers import read_text
@@ -397,3 +398,24 @@ def test_a_long_input_stays_fast() -> None:
     _, spans = clean_text(raw)
     assert time.perf_counter() - start < 5
     assert [span.label for span in spans] == ["ad"]
+
+
+# -- the data files ----------------------------------------------------------------------------------
+
+REASONS = {
+    "consent", "share", "follow", "read-more", "widget", "navigation", "comments", "ad", "paywall", "credit",
+    "embed", "link", "keep",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", available_languages())
+def test_boilerplate_file_schema(lang: str) -> None:
+    rules = load_rules(lang, "boilerplate").get("rule", [])
+    assert rules, f"lang/{lang}/boilerplate.toml has no [[rule]]"
+    ids = [rule.get("id") for rule in rules]
+    assert len(ids) == len(set(ids)), f"duplicate rule ids in lang/{lang}/boilerplate.toml"
+    for rule in rules:
+        assert set(rule) <= {"id", "concept", "pattern", "labels", "max_words", "examples"}, rule["id"]
+        assert rule["concept"] in REASONS, rule["id"]
+        assert ("pattern" in rule) != ("labels" in rule), f"{rule['id']}: a pattern or labels, not both"
+        assert rule.get("examples"), f"{rule['id']} has no examples"

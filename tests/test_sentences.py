@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from chronique.clean import clean_text
+from chronique.lang import available_languages, load_rules
 from chronique.model import Document
 from chronique.pipeline import Pipeline, registered_stages
 from chronique.readers import read_text
@@ -149,3 +150,15 @@ def test_dev_sentences_start_well(dev_articles: list[dict[str, Any]]) -> None:
         for sentence in split_sentences(text, lang=article["lang"]):
             assert not sentence[0].islower() or sentence[0] in "«“", f"{article['id']}: {sentence[:60]!r}"
             assert not re.search(r"\b(M|MM|Mr|Dr|St|Mme)\.$", sentence), f"{article['id']}: {sentence!r}"
+
+
+@pytest.mark.parametrize("lang", available_languages())
+def test_sentences_file_schema(lang: str) -> None:
+    data = load_rules(lang, "sentences")
+    assert set(data) <= {"abbreviation", "boundary"}, f"lang/{lang}/sentences.toml: unknown tables"
+    for rule in data.get("abbreviation", []):
+        assert set(rule) <= {"id", "words", "examples"}, rule
+        assert all(isinstance(word, str) and word and not word.endswith(".") for word in rule["words"]), rule[
+            "id"
+        ]
+        assert rule["examples"], f"{rule['id']} has no examples"
