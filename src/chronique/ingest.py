@@ -151,7 +151,7 @@ class _Runner:
             self.pool.shutdown(cancel_futures=True)
 
     def run(self, docs: list[Document]) -> Iterator[Document | InputError]:
-        if self.pool is None or len(docs) < 2:
+        if self.pool is None:
             for doc in docs:
                 yield process(doc, self.pipeline)
             return

@@ -126,25 +126,30 @@ def read(
         if name == "-":
             yield from _read_stream(stdin or sys.stdin.buffer, "<stdin>", settings)
             continue
-        path = Path(name)
-        if path.is_dir():
-            for file in _walk(path):
+        for file in _expand(name):
+            if isinstance(file, InputError):
+                yield file
+            else:
                 yield from _read_file(file, settings)
-        elif path.exists() or path.is_symlink():
-            yield from _read_file(path, settings)
-        elif _GLOB_CHARS.search(name):
-            matches = sorted(glob.glob(name, recursive=True))
-            if not matches:
-                yield InputError(name, "no file matches this pattern", "check the pattern and quote it")
-            for match in matches:
-                file = Path(match)
-                if file.is_dir():
-                    for inner in _walk(file):
-                        yield from _read_file(inner, settings)
-                else:
-                    yield from _read_file(file, settings)
+
+
+def _expand(name: str) -> Iterator[Path | InputError]:
+    """The files a command-line path stands for: itself, a folder's articles, or a glob's matches."""
+    path = Path(name)
+    if path.exists() or path.is_symlink():
+        matches = [path]
+    elif _GLOB_CHARS.search(name):
+        matches = [Path(match) for match in sorted(glob.glob(name, recursive=True))]
+        if not matches:
+            yield InputError(name, "no file matches this pattern", "check the pattern and quote it")
+    else:
+        yield InputError(name, "no such file or folder", "check the path")
+        return
+    for match in matches:
+        if match.is_dir():
+            yield from _walk(match)
         else:
-            yield InputError(name, "no such file or folder", "check the path")
+            yield match
 
 
 def _walk(folder: Path) -> Iterator[Path]:
@@ -190,7 +195,7 @@ def _read_file(path: Path, settings: Settings) -> Iterator[ReadResult]:
             yield _too_large(source, size, settings)
             return
         with open(path, "rb") as handle:
-            data = _read_limited(handle, source, gzipped, settings)
+            data = _gunzip(handle.read(), source, settings) if gzipped else handle.read()
     except InputError as exc:
         yield exc
         return
@@ -236,14 +241,6 @@ def _too_large(source: str, size: int, settings: Settings) -> TooLargeError:
         f"{size:,} bytes, over the limit of {settings.max_file_bytes:,}",
         "raise max_file_bytes in chronique.toml if this really is one article",
     )
-
-
-def _read_limited(handle: IO[bytes], source: str, gzipped: bool, settings: Settings) -> bytes:
-    limit = settings.max_file_bytes
-    if not gzipped:
-        return handle.read(limit + 1)
-    data = handle.read()
-    return _gunzip(data, source, settings)
 
 
 def _gunzip(data: bytes, source: str, settings: Settings) -> bytes:
