@@ -34,6 +34,7 @@ _END = re.compile(r"(?:\.\.\.|[.!?…])+(?:[ \u00a0\u202f]?[»”]|[\"'’)\]])*
 _OPENERS = "«“\"'‘([—–- \u00a0\u202f"
 _INITIAL = re.compile(r"^[^\W\d_]$")
 _ACRONYM = re.compile(r"^(?:[^\W\d_]\.-?){1,}[^\W\d_]$")
+_NEWLINE = re.compile(r"\n[ \t\u00a0\u202f]*(\S)")  # a line break and the next line's first character
 _GLUED = re.compile(r"(?<=[^\W\d_]{2})[.!?](?=[^\W\d_][^\W\d_])")
 
 
@@ -93,9 +94,8 @@ def _breaks(text: str, words: frozenset[str]) -> Iterator[int]:
             and not _abbreviated(text, match.start(), words)
         ):
             yield after
-    for match in re.finditer(r"\n", text):
-        following = text[match.end() :].lstrip(" \t\u00a0\u202f")
-        if following and not following[0].islower():
+    for match in _NEWLINE.finditer(text):
+        if not match.group(1).islower():
             yield match.start()
 
 
