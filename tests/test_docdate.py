@@ -143,6 +143,15 @@ PREFIX_2021_09 = " date 2021-09 "
             Provenance.CONTENT,
         ),
         ("Les deux présidents se sont retrouvés ce mercredi 29 septembre à Sotchi.", None, None, None),
+        # A bare year mentioned is enough to pin the weekday–date ("near any year mentioned").
+        (
+            "Les présidents se sont vus ce mardi 26 septembre, dans la foulée de leur accord de 2016.",
+            None,
+            "2017-09-26",
+            Provenance.CONTENT,
+        ),
+        # ... but not a year far before it: 2011 + Sept 26 on a Tuesday is 2017, six years on.
+        ("Les présidents se sont vus ce mardi 26 septembre, comme en 2011.", None, None, None),
         ("MOSCOW, March 12 (Reuters) - Putin spoke by phone to Erdogan on Thursday.", None, None, None),
         (
             " date 2020-03 MOSCOW, March 12 (Reuters) - Putin spoke by phone to Erdogan on Thursday.",

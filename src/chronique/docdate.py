@@ -565,7 +565,7 @@ def _parts_date(span: Span) -> CalendarDate | None:
         m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", str(span.attrs.get("value", "")))
         if m and m[2]:
             year, month, day = int(m[1]), int(m[2]), int(m[3]) if m[3] else None
-    if month is None and weekday is None:
+    if month is None and weekday is None and year is None:
         return None
     if month is not None and not _valid(year, int(month), day):
         return None
@@ -651,7 +651,8 @@ def _content_date(
     mentions: Sequence[_Mention], bound: FuzzyDate | None, *, lead_end: int, retrospective: bool
 ) -> FuzzyDate | None:
     """The date the mentions support, inside `bound` (a coarser date already known) when there is one."""
-    explicit = [m for m in mentions if m.date.year is not None and m.date.month is not None and not m.future]
+    # The article is not older than the dates it reports (years included: "depuis 2016", "Euro 2020").
+    explicit = [m for m in mentions if m.date.year is not None and not m.future]
     floor = max((_first_of(m.date) for m in explicit), default=None)
     # Every day-level mention with a year (written, or pinned), kept when inside the bound.
     days: list[tuple[_Mention, dt.date, float]] = []
@@ -678,7 +679,9 @@ def _content_date(
             # alone, a reported day is the event's, not the article's.
             candidates.append(_content(day, LEAD_WEEKDAY_CONFIDENCE * factor, f"{m.text!r} in the lead"))
     # "ce mercredi" beside a full date that was a Wednesday (a dated tweet, a caption).
-    echoes = [m for m in mentions if m.shift == 0 and not m.future and m.date.month is None]
+    echoes = [
+        m for m in mentions if m.shift == 0 and not m.future and m.date.month is None and m.date.weekday
+    ]
     reported = [
         (m, day) for m, day, factor in days if not m.future and factor == 1.0 and m.date.year is not None
     ]
