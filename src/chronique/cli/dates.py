@@ -74,6 +74,7 @@ def date(
 
     The crawler's ` date YYYY-MM` first line is used when present. Undated articles get an empty date.
 
+    \b
     Example: chronique date article.txt --url https://www.rfi.fr/fr/europe/20210929-poutine-erdogan
     Example: chronique date --jsonl articles.jsonl > dates.jsonl
     """
