@@ -33,6 +33,9 @@ DEMONYM_TYPES = GROUP_FIRST_TYPES | {"agreement"}
 # bombardier russe par la chasse turque" is 70 characters; "coopérer sur le dossier syrien" at the end
 # of a long sentence is not the attack's. Read off the seeds.
 DEMONYM_WINDOW = 80
+# Types whose place may be named without a preposition: "un séisme a dévasté Port-au-Prince".
+SITE_TYPES = frozenset({"disaster"})
+_PLACE_RANK = {"city": 0, "region": 1, "country": 2}
 # Types whose participants are people: without one, "la rencontre" refers to a meeting told before.
 PERSON_TYPES = frozenset({"meeting", "visit", "phone_call"})
 # A phone call joins two places; the city in the dateline is not its place.
@@ -264,7 +267,7 @@ def _mention(
     # Place: a place name after a locative preposition, nearest to the trigger.
     consumed: set[tuple[int, int]] = set()
     if event_type not in PLACELESS_TYPES:
-        mention.place = _place(text, sentence, group, rules, parsed, local, timexes, inside, consumed)
+        mention.place = _place(text, sentence, group, event_type, rules, parsed, local, timexes, inside, consumed)
     mention.participants = _participants(
         text, sentence, group, groups, rules, parsed, local, sentence_entities, inside, country_ref, pair,
         mention, consumed,
@@ -310,6 +313,7 @@ def _place(
     text: str,
     sentence: Span,
     group: _Group,
+    event_type: str,
     rules: EventRules,
     parsed: ParsedText,
     local: list[Span],
@@ -320,16 +324,16 @@ def _place(
     candidates: list[tuple[int, Ref]] = []
     trigger_tokens = {_token_key(parsed.at(c)) for t in group.triggers for c in range(t.start, t.end)} if parsed else set()
     for entity in local:
-        if entity.label not in PLACE_TYPES:
-            continue
+        if entity.label not in PLACE_TYPES or (event_type in SITE_TYPES and entity.label == "country"):
+            continue  # the country a disaster strikes is its participant ("le séisme qui a frappé Haïti")
         window = max(sentence.start, entity.start - 60)
         found = next((m for p in rules.place if (m := p.search(text, window, entity.start))), None)
-        if found is None:
+        if found is None and event_type not in SITE_TYPES:
             continue
-        if parsed and not _hangs_on_event(parsed, found.start(), trigger_tokens, timexes, rules):
+        if found and parsed and not _hangs_on_event(parsed, found.start(), trigger_tokens, timexes, rules):
             continue
         consumed.add((entity.start, entity.end))
-        candidates.append((_distance(entity.start, group), _ref(entity)))
+        candidates.append((_PLACE_RANK.get(entity.label, 9), _distance(entity.start, group), _ref(entity)))
     for phrase in rules.demonym_phrases:
         if phrase.role != "place":
             continue
@@ -338,10 +342,11 @@ def _place(
             if found and inside(match.start()):
                 consumed.add(match.span("demonym"))
                 name = f"{found[1]} {phrase.english}"
-                candidates.append((_distance(match.start(), group), {"entity_id": _slug(name), "name": name}))
+                candidates.append((0, _distance(match.start(), group), {"entity_id": _slug(name), "name": name}))
     if not candidates:
         return None
-    return min(candidates, key=lambda c: c[0])[1]
+    # The most precise place, then the nearest: "in the Black Sea resort of Sochi" is in Sochi.
+    return min(candidates, key=lambda c: (c[0], c[1]))[2]
 
 
 def _token_key(token: Any) -> tuple[int, int]:
@@ -413,8 +418,8 @@ def _participants(
         name = str(entity.attrs.get("name") or "")
         if name in rules.metonyms:
             groups_.append({**country_ref(rules.metonyms[name]), "type": "country"})
-        elif entity.label in AGENT_TYPES:
-            groups_.append({**_ref(entity), "type": entity.label})
+        elif entity.label in AGENT_TYPES or (entity.label == "other" and mention.type in SITE_TYPES | {"economy"}):
+            groups_.append({**_ref(entity), "type": entity.label})  # "other": a cathedral on fire, a club
     for phrase in rules.demonym_phrases:
         if phrase.role != "participant":
             continue
@@ -471,10 +476,22 @@ def _timex(
         before = text[max(sentence.start, timex.start - 12) : timex.start]
         if any(p.search(before) for p in rules.not_event_date):
             continue
+        if _YEAR.fullmatch(str(timex.attrs.get("value"))) and _NAME_BEFORE.search(before):
+            continue  # "Euro 2020", "Coupe du monde 2018": a year in a name
         candidates.append(timex)
     if not candidates:
         return None
-    return min(candidates, key=lambda t: _distance(t.start, group))
+    # The finest date of the clause, then the nearest: "la Coupe du monde 2018 … ce dimanche 15 juillet".
+    return min(candidates, key=lambda t: (_rank(t), _distance(t.start, group)))
+
+
+_YEAR = re.compile(r"\d{4}")
+_NAME_BEFORE = re.compile(r"\b[A-Z][\w-]*\s+$")
+
+
+def _rank(timex: Span) -> int:
+    date = _date_of(timex)
+    return date.granularity.rank if date is not None else 99
 
 
 def _date_of(timex: Span) -> FuzzyDate | None:

@@ -36,10 +36,15 @@ class Event:
 
     @property
     def participants(self) -> list[Ref]:
-        seen: dict[str, Ref] = {}
-        for mention in sorted(self.mentions, key=lambda m: (not m.participants, m.start)):
-            for ref in mention.participants:
-                seen.setdefault(str(ref.get("entity_id") or ref.get("name")), ref)
+        """The best mention's participants, with those of the mentions that share one of them."""
+        best = self.best()
+        seen: dict[str, Ref] = {_key(r): r for r in best.participants}
+        core = set(seen)
+        for mention in self.mentions:
+            keys = {_key(r) for r in mention.participants}
+            if not core or keys & core:
+                for ref in mention.participants:
+                    seen.setdefault(_key(ref), ref)
         return list(seen.values())
 
     @property
