@@ -11,7 +11,7 @@ import typer
 
 from chronique.cli.common import app, eval_app, fail, iter_jsonl, print_rows
 from chronique.errors import InputError
-from chronique.evaluate.timeml import GoldTimex, read_timeml_dir, score_dir
+from chronique.evaluate.timeml import evaluate_timex
 from chronique.timex import tag, tag_timex, to_timeml
 
 __all__ = ["eval_timex", "timex"]
@@ -29,7 +29,8 @@ def timex(
     file: Annotated[str | None, typer.Argument(help="Text file to tag, or - for stdin.")] = None,
     lang: Annotated[str, typer.Option("--lang", "-l", help="Language of the text: fr or en.")] = "fr",
     dct: Annotated[
-        str | None, typer.Option("--dct", help="Document creation date YYYY-MM-DD, to anchor 'lundi', 'hier'.")
+        str | None,
+        typer.Option("--dct", help="Document creation date YYYY-MM-DD, to anchor 'lundi', 'hier'."),
     ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="json, timeml or table.")] = "json",
     jsonl: Annotated[
@@ -82,7 +83,9 @@ def _timex_jsonl(path: Path, default_lang: str) -> None:
 
 @eval_app.command("timex")
 def eval_timex(
-    directory: Annotated[Path, typer.Argument(help="Folder of ISO-TimeML .tml files (searched recursively).")],
+    directory: Annotated[
+        Path, typer.Argument(help="Folder of ISO-TimeML .tml files (searched recursively).")
+    ],
     lang: Annotated[str, typer.Option("--lang", "-l", help="Language of the files: fr or en.")] = "fr",
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
     misses: Annotated[bool, typer.Option("--misses", help="Also list every miss and wrong value.")] = False,
@@ -93,34 +96,31 @@ def eval_timex(
     """
     _check_lang(lang)
     try:
-        docs = read_timeml_dir(directory)
+        documents, scores = evaluate_timex(directory, lang=lang)
     except InputError as exc:
         fail(str(exc))
-    scores = score_dir(docs, lambda text, dct: timex_gold(text, lang, dct))
     figures = scores.figures()
     if fmt == "json":
-        sys.stdout.write(json.dumps({"documents": len(docs), "gold": scores.gold, "system": scores.system,
-                                     **figures}, indent=2) + "\n")
+        sys.stdout.write(
+            json.dumps(
+                {"documents": documents, "gold": scores.gold, "system": scores.system, **figures}, indent=2
+            )
+            + "\n"
+        )
     else:
         rows = [
-            {"measure": name, "P": figures[f"{name}_p"], "R": figures[f"{name}_r"], "F1": figures[f"{name}_f1"]}
+            {
+                "measure": name,
+                "P": figures[f"{name}_p"],
+                "R": figures[f"{name}_r"],
+                "F1": figures[f"{name}_f1"],
+            }
             for name in ("strict", "relaxed", "value", "type")
         ]
-        typer.echo(f"{len(docs)} documents, {scores.gold} gold and {scores.system} system expressions")
+        typer.echo(f"{documents} documents, {scores.gold} gold and {scores.system} system expressions")
         print_rows(rows, ["measure", "P", "R", "F1"])
     if misses:
         for name, gold, system in scores.misses:
             g = f"{gold.text!r} {gold.type} {gold.value}" if gold else "-"
             s = f"{system.text!r} {system.type} {system.value}" if system else "-"
             typer.echo(f"{name}\tgold: {g}\tsystem: {s}")
-
-
-def timex_gold(text: str, lang: str, dct: object) -> list[GoldTimex]:
-    """The tagger's output on `text` as scorer records."""
-    from chronique.timex import TimexDate
-
-    day: TimexDate = dct if dct is None or hasattr(dct, "isoformat") else str(dct)  # type: ignore[assignment]
-    return [
-        GoldTimex(s.start, s.end, s.label, str(s.attrs["value"]), text[s.start : s.end])
-        for s in tag(text, lang=lang, dct=day)
-    ]

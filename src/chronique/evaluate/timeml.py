@@ -22,6 +22,7 @@ __all__ = [
     "GoldTimex",
     "Scores",
     "TimemlDoc",
+    "evaluate_timex",
     "read_timeml",
     "read_timeml_dir",
     "score",
@@ -192,3 +193,17 @@ def score_dir(docs: Iterable[TimemlDoc], tagger: Tagger) -> Scores:
     for doc in docs:
         total.add(score(doc.timexes, list(tagger(doc.text, doc.dct)), name=doc.name))
     return total
+
+
+def evaluate_timex(directory: Path | str, *, lang: str) -> tuple[int, Scores]:
+    """(documents, scores) of chronique's tagger on the `.tml` files of `directory`."""
+    from chronique.timex import tag
+
+    def tagger(text: str, dct: dt.date | None) -> list[GoldTimex]:
+        return [
+            GoldTimex(s.start, s.end, s.label, str(s.attrs["value"]), text[s.start : s.end])
+            for s in tag(text, lang=lang, dct=dct)
+        ]
+
+    docs = read_timeml_dir(directory)
+    return len(docs), score_dir(docs, tagger)

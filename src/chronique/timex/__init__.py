@@ -134,4 +134,6 @@ def check_example(lang: str, rule: dict[str, Any], example: Any) -> None:
         return
     wanted_span = example.get("span")
     ok = any(value == expected and (wanted_span is None or got == wanted_span) for got, value in found)
-    assert ok, f"{where}: expected {expected!r}" + (f" on {wanted_span!r}" if wanted_span else "") + f", got {found}"
+    assert ok, (
+        f"{where}: expected {expected!r}" + (f" on {wanted_span!r}" if wanted_span else "") + f", got {found}"
+    )

@@ -60,8 +60,14 @@ def _interpret(g: Grammar, pattern: Pattern, m: re.Match[str]) -> tuple[str, dic
         if found is not None:
             gd.setdefault(key.split("__")[0], found)
     kind = pattern.kind
-    parts: dict[str, Any] = {"year": None, "month": None, "day": None, "weekday": None, "hour": None,
-                             "minute": None}
+    parts: dict[str, Any] = {
+        "year": None,
+        "month": None,
+        "day": None,
+        "weekday": None,
+        "hour": None,
+        "minute": None,
+    }
     recipe: dict[str, Any] = {"kind": kind}
     if "day" in gd:
         parts["day"] = _day(gd["day"])
@@ -155,7 +161,9 @@ def detect_spans(text: str, lang: str) -> list[Span]:
         for m in pattern.regex.finditer(norm):
             start, end = _trim(norm, m.start(), m.end())
             # a guard vetoes what it overlaps, unless the candidate holds all of it ("March 3-5")
-            if end <= start or any(s < end and start < e and not (start <= s and e <= end) for s, e in vetoes):
+            if end <= start or any(
+                s < end and start < e and not (start <= s and e <= end) for s, e in vetoes
+            ):
                 continue
             candidates.append((start, end, index, m))
     candidates.sort(key=lambda c: (c[0] - c[1], c[2], c[0]))

@@ -46,9 +46,9 @@ def _clause(text: str, start: int, end: int) -> tuple[int, int]:
     hi = min(len(text), end + CUE_WINDOW)
     for m in _SENTENCE_END.finditer(text, lo, start):
         lo = m.end()
-    m = _SENTENCE_END.search(text, end, hi)
-    if m:
-        hi = m.start()
+    stop = _SENTENCE_END.search(text, end, hi)
+    if stop:
+        hi = stop.start()
     return lo, hi
 
 
@@ -67,12 +67,8 @@ def direction_of(text: str, span: Span, g: Grammar) -> str | None:
                 futures.append((m.start(), m.end()))
             distance = span.start - m.end() if m.end() <= span.start else m.start() - span.end
             found.append((distance, 0 if concept == "future" else 1, m.start(), concept))
-    # "est prévue" is a passé composé in form only: a past cue inside a future one does not count.
-    found = [
-        f
-        for f in found
-        if f[3] == "future" or not any(s <= f[2] < e or f[2] <= s < f[2] + 40 and f[0] == 0 for s, e in futures)
-    ]
+    # "est prévue" is a passé composé in form only: a past cue that overlaps a future one does not count.
+    found = [f for f in found if f[3] == "future" or not any(s <= f[2] < e for s, e in futures)]
     if not found:
         return None
     return min(found)[3]
@@ -150,8 +146,9 @@ def _weekday_date(dct: dt.date, weekday: int, cue: str | None, direction: str | 
     return dct - dt.timedelta(days=back)
 
 
-def _pick_year(dct: dt.date, month: int, day: int | None, weekday: int | None, direction: str | None,
-               cue: str | None) -> int:
+def _pick_year(
+    dct: dt.date, month: int, day: int | None, weekday: int | None, direction: str | None, cue: str | None
+) -> int:
     """The year of a yearless date: weekday agreement first, then the cue, then nearness and tense."""
     best: tuple[float, int] | None = None
     for year in (dct.year - 1, dct.year, dct.year + 1):
@@ -167,9 +164,9 @@ def _pick_year(dct: dt.date, month: int, day: int | None, weekday: int | None, d
             cost += 10_000
         if cue == "this":
             cost += 0 if year == dct.year else 5_000
-        if cue == "past" and delta > 0 or cue == "future" and delta < 0:
+        if (cue == "past" and delta > 0) or (cue == "future" and delta < 0):
             cost += 5_000  # "septembre dernier", "next March": the cue word decides
-        elif direction == "past" and delta > 0 or direction == "future" and delta < 0:
+        elif (direction == "past" and delta > 0) or (direction == "future" and delta < 0):
             cost *= TENSE_FACTOR
         elif direction is None and delta > 0:
             cost *= UNTOLD_FUTURE_FACTOR
@@ -269,11 +266,17 @@ class _Resolver:
             self.quarterly = found >= QUARTERLY_MENTIONS
         return self.quarterly
 
-    def _relunit(self, recipe: Mapping[str, Any], cue: Any, direction: str | None) -> tuple[str, bool, str | None]:
+    def _relunit(
+        self, recipe: Mapping[str, Any], cue: Any, direction: str | None
+    ) -> tuple[str, bool, str | None]:
         unit = str(recipe.get("unit"))
         step = {"past": -1, "future": 1}.get(str(cue), 0)
         if self.dct is None:
-            return {"Y": "XXXX", "M": "XXXX-XX", "W": "XXXX-WXX", "Q": "XXXX-QX"}.get(unit, "XXXX-XX-XX"), False, direction
+            return (
+                {"Y": "XXXX", "M": "XXXX-XX", "W": "XXXX-WXX", "Q": "XXXX-QX"}.get(unit, "XXXX-XX-XX"),
+                False,
+                direction,
+            )
         if unit == "DE":
             return f"{(self.dct.year // 10 + step)}X", True, direction
         if unit == "CE":
@@ -286,7 +289,7 @@ class _Resolver:
     def _quarter(
         self, parts: Mapping[str, Any], recipe: Mapping[str, Any], cue: Any, direction: str | None
     ) -> tuple[str, bool, str | None]:
-        """"the third quarter", "the latest quarter", "the year-earlier quarter" → YYYY-Qn."""
+        """ "the third quarter", "the latest quarter", "the year-earlier quarter" → YYYY-Qn."""
         dct, ordinal, year = self.dct, recipe.get("ordinal"), parts.get("year")
         if dct is None:
             return f"{year or 'XXXX'}-Q{ordinal or 'X'}", False, direction
@@ -307,7 +310,12 @@ class _Resolver:
         self, parts: Mapping[str, Any], recipe: Mapping[str, Any], cue: Any, direction: str | None
     ) -> tuple[str, bool, str | None]:
         dct = self.dct
-        year, month, day, weekday = parts.get("year"), parts.get("month"), parts.get("day"), parts.get("weekday")
+        year, month, day, weekday = (
+            parts.get("year"),
+            parts.get("month"),
+            parts.get("day"),
+            parts.get("weekday"),
+        )
         time = _time_suffix(parts, recipe)
         anchored = False
         base: dt.date | None = None

@@ -1,0 +1,183 @@
+"""The timex stage: values, spans, direction, false dates, seeds, the stage contract and the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from chronique.cli.common import app
+from chronique.evaluate.timeml import read_timeml
+from chronique.model import FuzzyDate, Provenance, Span
+from chronique.pipeline import registered_stages
+from chronique.settings import Settings
+from chronique.timex import detect, resolve, tag, tag_timex, to_timeml
+
+
+def values(text: str, lang: str = "fr", dct: Any = None) -> list[tuple[str, str]]:
+    return [(text[s.start : s.end], str(s.attrs["value"])) for s in tag(text, lang=lang, dct=dct)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "dct", "expected"),
+    [
+        # direction from the tense of the clause
+        ("fr", "Le ministre doit se rendre lundi à Berlin.", "2017-12-08", ("lundi", "2017-12-11")),
+        ("fr", "Le ministre s'est rendu lundi à Berlin.", "2017-12-08", ("lundi", "2017-12-04")),
+        ("fr", "Le sommet se tiendra samedi à Sotchi.", "2021-09-28", ("samedi", "2021-10-02")),
+        ("fr", "Il a déclaré samedi que rien ne changerait.", "2021-09-28", ("samedi", "2021-09-25")),
+        # cue words win over tense
+        ("fr", "Il viendra mardi prochain.", "2017-09-26", ("mardi prochain", "2017-10-03")),
+        ("fr", "Il est venu mardi dernier.", "2017-09-26", ("mardi dernier", "2017-09-19")),
+        # weekday and date agree: the year follows
+        ("fr", "Rendez-vous le vendredi 29 septembre.", "2017-08-01", ("le vendredi 29 septembre", "2017-09-29")),
+        ("fr", "jeudi 28 septembre", "2018-01-10", ("jeudi 28 septembre", "2017-09-28")),
+        # relative days and parts of days
+        ("fr", "Il est arrivé hier soir.", "2017-09-26", ("hier soir", "2017-09-25TEV")),
+        ("fr", "Demain matin, il partira.", "2017-09-26", ("Demain matin", "2017-09-27TMO")),
+        # numbers in words
+        ("fr", "Il y a deux semaines, le texte a été voté.", "2017-09-26", ("Il y a deux semaines", "2017-W37")),
+        ("fr", "Il y a un an et demi, ils s'étaient vus.", "2021-09-28", ("Il y a un an et demi", "2020-03")),
+        ("fr", "dans vingt-cinq jours", "2017-09-26", ("dans vingt-cinq jours", "2017-10-21")),
+        # periods and modifiers
+        ("fr", "Les travaux finiront fin février.", "2017-09-26", ("fin février", "2018-02")),
+        ("fr", "les années 60", None, ("les années 60", "196X")),
+        ("fr", "un mandat de trois ans", None, ("trois ans", "P3Y")),
+        ("fr", "tous les jeudis", None, ("tous les jeudis", "XXXX-WXX-4")),
+        # English
+        ("en", "He will speak next Monday.", "1998-08-07", ("next Monday", "1998-08-10")),
+        ("en", "The bombs exploded Friday.", "1998-08-07", ("Friday", "1998-08-07")),
+        ("en", "Profit rose in the third quarter.", "1989-10-25", ("the third quarter", "1989-Q3")),
+        ("en", "two years ago", "1998-08-07", ("two years ago", "1996")),
+        ("en", "in the 1990s", None, ("the 1990s", "199X")),
+    ],
+)
+def test_values(lang: str, text: str, dct: str | None, expected: tuple[str, str]) -> None:
+    assert expected in values(text, lang, dct)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Le chômage a reculé de 7,5 % sur un an.", "fr"),
+        ("Le plan coûte 3,5 milliards d'euros.", "fr"),
+        ("Le PSG et l'OM ont fait match nul 1-1.", "fr"),
+        ("Appelez le 03 84 21 45 00 pour réserver.", "fr"),
+        ("Le score était de 03/04 a la mi-temps.", "fr"),
+        ("Il compte 2016 habitants et 1 999 électeurs.", "fr"),
+        ("Un chauffeur de bus de 38 ans a été agressé.", "fr"),
+        ("Unemployment fell 7.5 percent to 2000 people.", "en"),
+        ("It may rain; they march on.", "en"),
+    ],
+)
+def test_no_false_dates(text: str, lang: str) -> None:
+    assert [v for _, v in values(text, lang, "2017-09-26") if v[:1].isdigit() and "P" not in v] == []
+
+
+def test_narrative_anchor_for_la_veille() -> None:
+    text = "Le sommet s'est ouvert le 3 mars 2015 à Genève. La veille, les ministres avaient dîné ensemble."
+    assert ("La veille", "2015-03-02") in values(text, "fr", "2015-03-10")
+
+
+def test_without_dct_values_stay_underspecified_and_parts_are_filled() -> None:
+    text = "Il arrivera jeudi 28 septembre, puis lundi."
+    spans = detect(text, lang="fr")
+    by_text = {text[s.start : s.end]: s for s in spans}
+    assert by_text["jeudi 28 septembre"].attrs["value"] == "XXXX-09-28"
+    assert by_text["jeudi 28 septembre"].attrs["parts"]["weekday"] == 4
+    assert by_text["jeudi 28 septembre"].attrs["parts"]["month"] == 9
+    assert by_text["lundi"].attrs["value"] == "XXXX-WXX-1"
+    resolved = resolve(text, spans, lang="fr", dct=FuzzyDate.parse("2017-09-26"))
+    assert [s.attrs["value"] for s in resolved] == ["2017-09-28", "2017-10-02"]
+    assert all(s.attrs["anchored"] for s in resolved)
+    assert resolved[1].attrs["direction"] == "future"
+
+
+def test_month_level_dct_anchors_nothing() -> None:
+    month = FuzzyDate.parse("2017-09", provenance=Provenance.PREFIX)
+    assert values("Il est parti lundi.", "fr", month) == [("lundi", "XXXX-WXX-1")]
+
+
+@pytest.mark.parametrize(
+    ("seed", "dct", "mention", "value"),
+    [
+        ("000", "2017-09-26", "M. Erdogan lundi", "2017-09-25"),
+        ("000", "2017-09-26", "jeudi 28 septembre", "2017-09-28"),
+        ("004", "2017-12-08", "effectuer lundi", "2017-12-11"),
+        ("001", "2021-09-28", "ce mercredi", "2021-09-29"),
+    ],
+)
+def test_seeds(seeds_dir: Path, seed: str, dct: str, mention: str, value: str) -> None:
+    text = next(seeds_dir.glob(f"{seed}_*.txt")).read_text(encoding="utf-8")
+    at = text.index(mention)
+    inside = [s for s in tag(text, lang="fr", dct=dct) if at <= s.start < at + len(mention)]
+    assert inside, f"nothing tagged in {mention!r}"
+    assert inside[-1].attrs["value"] == value
+
+
+def test_stage_on_a_hand_built_document(make_doc: Any) -> None:
+    assert "timex" in registered_stages()
+    doc = make_doc("Le président se rendra jeudi à Ankara.", lang="fr")
+    doc.published = FuzzyDate.parse("2017-09-26", provenance=Provenance.METADATA)
+    doc = registered_stages()["timex"].factory(Settings())(doc)
+    (span,) = doc.layer("timex")
+    assert isinstance(span, Span)
+    assert (doc.text[span.start : span.end], span.label, span.attrs["value"]) == ("jeudi", "DATE", "2017-09-28")
+    assert span.attrs["rule"] and span.attrs["anchored"] is True
+
+
+def test_stage_without_rules_for_the_language(make_doc: Any) -> None:
+    doc = make_doc("Am Montag", lang="de")
+    doc = registered_stages()["timex"].factory(Settings())(doc)
+    assert doc.layer("timex") == []
+
+
+def test_to_timeml_reads_back(tmp_path: Path) -> None:
+    text = "Le 3 mars 2015, il a parlé <fort> & hier."
+    path = tmp_path / "doc.tml"
+    path.write_text(to_timeml(text, tag(text, lang="fr", dct="2015-03-10"), dct="2015-03-10"), encoding="utf-8")
+    back = read_timeml(path)
+    assert back.text == text
+    assert str(back.dct) == "2015-03-10"
+    assert [(t.text, t.value) for t in back.timexes] == [("Le 3 mars 2015", "2015-03-03"), ("hier", "2015-03-09")]
+
+
+def test_python_api_rows() -> None:
+    rows = tag_timex("Il est parti hier.", lang="fr", dct="2017-09-26")
+    assert rows == [{"start": 13, "end": 17, "text": "hier", "type": "DATE", "value": "2017-09-25"}]
+
+
+def test_cli_file_and_jsonl(tmp_path: Path) -> None:
+    runner = CliRunner()
+    article = tmp_path / "a.txt"
+    article.write_text("Il arrivera lundi.", encoding="utf-8")
+    result = runner.invoke(app, ["timex", str(article), "--lang", "fr", "--dct", "2017-09-26"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)[0]["value"] == "2017-10-02"
+    result = runner.invoke(app, ["timex", str(article), "--dct", "2017-09-26", "--format", "timeml"])
+    assert '<TIMEX3 tid="t1" type="DATE" value="2017-10-02">lundi</TIMEX3>' in result.output
+    batch = tmp_path / "in.jsonl"
+    batch.write_text(
+        json.dumps({"id": "a", "text": "He left yesterday.", "dct": "1998-08-07", "lang": "en"})
+        + "\nnot json\n"
+        + json.dumps({"id": "b", "text": "hier", "dct": "2017-09-26", "lang": "fr"})
+        + "\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["timex", "--jsonl", str(batch)])
+    assert result.exit_code == 0
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert lines == [
+        {"id": "a", "timexes": [{"start": 8, "end": 17, "text": "yesterday", "type": "DATE", "value": "1998-08-06"}]},
+        {"id": "b", "timexes": [{"start": 0, "end": 4, "text": "hier", "type": "DATE", "value": "2017-09-25"}]},
+    ]
+    assert "skipped" in result.stderr
+
+
+def test_cli_unknown_language() -> None:
+    result = CliRunner().invoke(app, ["timex", "-", "--lang", "xx"], input="Montag")
+    assert result.exit_code == 1
+    assert "fr or en" in result.output
