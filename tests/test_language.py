@@ -19,6 +19,13 @@ from chronique.settings import Settings
         ("Empêcher une escalade", "fr"),
         ("The Russian president hosted his Turkish counterpart in Sochi to discuss Syria.", "en"),
         ("Silicon Valley Bank shuttered", "en"),
+        # short headlines: decided among the configured languages
+        ("Poutine et Erdogan à Sotchi", "fr"),
+        ("Idlib : cessez-le-feu", "fr"),
+        ("Notre-Dame en feu", "fr"),
+        ("Putin meets Erdogan in Sochi", "en"),
+        ("Italy win Euro 2020", "en"),
+        ("Erdogan in Moskau eingetroffen", UNDETERMINED),
         ("Der russische Präsident hat seinen türkischen Amtskollegen in Sotschi empfangen.", UNDETERMINED),
         ("El presidente ruso recibió ayer a su homólogo turco en Sochi para hablar de Siria.", UNDETERMINED),
         ("Президент России принял турецкого коллегу в Сочи.", UNDETERMINED),

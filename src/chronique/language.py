@@ -43,6 +43,16 @@ MIN_CONFIDENCE = 0.5
 DISAGREE_CONFIDENCE = 0.95
 # Texts with fewer letters than this are too short to say anything: `und` (unless the reader knew).
 MIN_LETTERS = 12
+# Headline-sized texts (fewer letters than this) spread the detector's confidence over the contrast
+# languages ("Poutine et Erdogan à Sotchi": fr 0.42, it 0.16, de 0.14), so they are decided among the
+# configured languages alone, with SHORT_MIN_CONFIDENCE (fr 0.76 against en there), unless a contrast
+# language wins outright with MIN_CONFIDENCE ("Erdogan in Moskau eingetroffen" stays `und`). Measured
+# line by line on the seeds and dev texts: the general rule decides all 208 lines of 40 letters or more
+# right; of the 22 shorter lines, both rules get 18 right (names alone, "Vladimir Poutine:", stay `und`
+# or go either way); on short headlines written for tests/test_language.py this rule decides the ones
+# the general rule leaves `und`.
+SHORT_LETTERS = 40
+SHORT_MIN_CONFIDENCE = 0.7
 
 
 @functools.cache
@@ -60,24 +70,36 @@ def _known(languages: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted(set(languages) | set(CONTRAST_LANGUAGES)))
 
 
+def _ranked(detector: Any, text: str) -> list[tuple[str, float]]:
+    values = detector.compute_language_confidence_values(text[:SAMPLE_CHARS])
+    return [(value.language.iso_code_639_1.name.lower(), float(value.value)) for value in values]
+
+
 def language_confidences(text: str, *, languages: tuple[str, ...] = ("fr", "en")) -> list[tuple[str, float]]:
     """(ISO 639-1 code, confidence) for the languages the detector knows, most likely first."""
-    sample = text[:SAMPLE_CHARS]
-    values = _detector(_known(languages)).compute_language_confidence_values(sample)
-    return [(value.language.iso_code_639_1.name.lower(), float(value.value)) for value in values]
+    return _ranked(_detector(_known(languages)), text)
 
 
 def detect_language(text: str, *, languages: tuple[str, ...] = ("fr", "en")) -> str:
     """The language of `text` among `languages`, or `und` (another language, or too little text)."""
-    if sum(char.isalpha() for char in text[:SAMPLE_CHARS]) < MIN_LETTERS:
+    letters = sum(char.isalpha() for char in text[:SAMPLE_CHARS])
+    if letters < MIN_LETTERS:
         return UNDETERMINED
     ranked = language_confidences(text, languages=languages)
     if not ranked:
         return UNDETERMINED
     code, confidence = ranked[0]
-    if code not in languages or confidence < MIN_CONFIDENCE:
+    if code in languages and confidence >= MIN_CONFIDENCE:
+        return code
+    configured = tuple(sorted(set(languages) & set(_known(languages))))
+    if (
+        letters >= SHORT_LETTERS
+        or len(configured) < 2
+        or (code not in languages and confidence >= MIN_CONFIDENCE)
+    ):
         return UNDETERMINED
-    return code
+    code, confidence = _ranked(_detector(configured), text)[0]
+    return code if confidence >= SHORT_MIN_CONFIDENCE else UNDETERMINED
 
 
 def detect_document(doc: Document, *, languages: tuple[str, ...] = ("fr", "en")) -> Document:
