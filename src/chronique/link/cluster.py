@@ -68,12 +68,16 @@ class Cluster:
     def participants(self) -> list[Participant]:
         """Participants named by the members, most often named first."""
         counts: Counter[str] = Counter()
+        rank: dict[str, int] = {}  # best position in a mention's list: who the sentences name first
         first: dict[str, Participant] = {}
         for m in self.members:
-            for p in m.participants:
+            for index, p in enumerate(m.participants):
                 counts[p.entity_id] += 1
+                rank[p.entity_id] = min(rank.get(p.entity_id, index), index)
                 first.setdefault(p.entity_id, p)
-        return [first[pid] for pid in sorted(counts, key=lambda pid: (-counts[pid], first[pid].name))]
+        return [
+            first[pid] for pid in sorted(counts, key=lambda pid: (-counts[pid], rank[pid], first[pid].name))
+        ]
 
     @property
     def places(self) -> list[Participant]:
@@ -295,7 +299,9 @@ class Linker:
             if m.date is not None:
                 # A day taken from a document's date only says "about then": compared at month level.
                 date = m.date if m.own_date else _loose(m.date)
-                cluster_date = cluster.date if cluster.date.provenance is Provenance.TIMEX else _loose(cluster.date)
+                cluster_date = (
+                    cluster.date if cluster.date.provenance is Provenance.TIMEX else _loose(cluster.date)
+                )
                 if not date.compatible(cluster_date):
                     return None
                 score += 2.0 if is_day(date) and is_day(cluster_date) else 1.0

@@ -361,7 +361,7 @@ def mentions_of(doc: Document) -> Iterator[EventMention]:
             start=span.start,
             end=span.end,
             type=span.label,
-            participants=tuple(sorted(participants.values(), key=lambda p: p.entity_id)),
+            participants=tuple(participants.values()),  # in the order the events stage gave them
             place=_participant(attrs.get("place"), kinds),
             date=date,
             status=str(attrs.get("status") or "happened"),
