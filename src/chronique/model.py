@@ -142,7 +142,11 @@ class FuzzyDate:
 
     @classmethod
     def from_date(
-        cls, day: dt.date, *, provenance: Provenance | str = Provenance.UNKNOWN, confidence: float = 1.0,
+        cls,
+        day: dt.date,
+        *,
+        provenance: Provenance | str = Provenance.UNKNOWN,
+        confidence: float = 1.0,
         evidence: str = "",
     ) -> FuzzyDate:
         return cls(day.isoformat(), Granularity.DAY, Provenance(provenance), confidence, evidence)
