@@ -1,0 +1,170 @@
+"""A date for every document (#3 item 4): stage `docdate` and the pure `date_document`.
+
+Evidence is weighed in this order, each kind refining the one before when it agrees with it:
+
+1. metadata (HTML meta, JSONL `published`, RSS) and the crawler's ` date YYYY-MM` prefix, which the
+   readers put in `doc.published` (`date_document` also reads a text that still starts with it);
+2. the URL (`url.py`: `/2017/09/28/`, `/20210929-`, `/2019-04-15/`, `/2017/0929/`, a long numeric id
+   that starts with a date, at a lower confidence);
+3. bylines and datelines (`bylines.py`, rules in `lang/<iso>/bylines.toml`: "Publié le …", "Dernière
+   mise à jour … le 29/09", "France 24 • 05/03/2020 à 20:22", "MOSCOW, March 12 (Reuters) —" …);
+4. the content (`content.py`): a date the article speaks of as its own day ("ce mercredi 29 septembre",
+   "ce 12 janvier 2011"), a weekday–date pair that pins a missing year, and the latest full date it
+   reports (month level only: reporting a day does not make it the day of publication).
+
+A day is never invented: a result has the granularity the evidence supports, a confidence, and the
+evidence it rests on; below `MIN_CONFIDENCE` the document stays undated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from chronique.docdate.bylines import BYLINE_ORDER, Byline, find_bylines
+from chronique.docdate.content import (
+    content_date,
+    detect_timexes,
+    embedded_mentions,
+    find_mentions,
+    lead_end,
+    pin_year,
+    yearless_byline_mentions,
+)
+from chronique.docdate.grammar import CalendarDate, find_dates, grammar_for, guess_language
+from chronique.docdate.url import url_date
+from chronique.model import Document, FuzzyDate, Granularity, Provenance, Span
+from chronique.pipeline import StageFn, register_stage
+from chronique.readers import apply_date_prefix
+from chronique.settings import Settings
+
+__all__ = [
+    "MIN_CONFIDENCE",
+    "Byline",
+    "CalendarDate",
+    "date_document",
+    "find_bylines",
+    "find_dates",
+    "guess_language",
+    "make_docdate",
+    "url_date",
+]
+
+# Under this the document stays undated: a confident wrong date is the worst error (#3). The weakest
+# evidence that passes is the month of the latest date reported (0.6) or a day pinned by a weekday fit.
+MIN_CONFIDENCE = 0.5
+
+
+def _refine(coarse: FuzzyDate | None, fine: FuzzyDate | None) -> FuzzyDate | None:
+    """`fine` when it is more precise than `coarse` and inside it, else `coarse`.
+
+    The confidence stays that of `fine`: a month that agrees says nothing about the day.
+    """
+    if fine is None:
+        return coarse
+    if coarse is None:
+        return fine
+    if not (fine.is_finer_than(coarse) and coarse.contains(fine)):
+        return coarse
+    return replace(fine, evidence=f"{coarse.evidence} + {fine.evidence}")
+
+
+def _byline_dates(bylines: Sequence[Byline], bound: FuzzyDate | None) -> list[FuzzyDate]:
+    """Dates read from bylines, most trusted first; a yearless one takes its year from `bound`."""
+    out = []
+    ranked = sorted(
+        (b for b in bylines if b.date is not None and b.concept in BYLINE_ORDER),
+        key=lambda b: (BYLINE_ORDER.index(b.concept), b.start),
+    )
+    for b in ranked:
+        if b.date is None:
+            continue
+        pinned = pin_year(b.date, bound, None)
+        day = pinned[0].as_date() if pinned else None
+        if day is not None:
+            out.append(
+                FuzzyDate.from_date(
+                    day, provenance=Provenance.BYLINE, confidence=b.confidence, evidence=b.line.strip()
+                )
+            )
+    return out
+
+
+def _date_text(
+    byline_text: str,
+    text: str,
+    *,
+    url: str | None,
+    lang: str | None,
+    published: FuzzyDate | None,
+    timexes: Sequence[Span] | None,
+) -> FuzzyDate | None:
+    if published is not None and published.granularity is Granularity.DAY:
+        return published
+    lang = lang if lang and grammar_for(lang) is not None else guess_language(text)
+    g = grammar_for(lang) if lang else None
+    date = _refine(published, url_date(url))
+    if date is not None and date.granularity is Granularity.DAY:
+        return date
+    bylines = find_bylines(byline_text, lang=lang)
+    for candidate in _byline_dates(bylines, date):
+        if date is None or (candidate.is_finer_than(date) and date.contains(candidate)):
+            date = _refine(date, candidate)
+            break
+    if g is not None and (date is None or date.granularity is not Granularity.DAY):
+        if timexes is None:
+            timexes = detect_timexes(text, g.lang)
+        mentions = find_mentions(g, text, timexes)
+        mentions += embedded_mentions(g, bylines, byline_text)
+        mentions += yearless_byline_mentions(g, bylines, byline_text)
+        retrospective = "retrospective" in g.cues and bool(g.cues["retrospective"].search(text))
+        date = _refine(
+            date, content_date(mentions, date, lead_end=lead_end(text), retrospective=retrospective)
+        )
+    if date is None or date.confidence < MIN_CONFIDENCE:
+        return None
+    return date
+
+
+def date_document(
+    text: str,
+    *,
+    url: str | None = None,
+    lang: str | None = None,
+    published: FuzzyDate | None = None,
+    timexes: Sequence[Span] | None = None,
+) -> FuzzyDate | None:
+    """The publication date of one article, or None when nothing supports one.
+
+    `text` may still begin with the crawler's ` date YYYY-MM` line: it is removed and used (a
+    `published` given by the caller wins over it). `timexes` are the tagger's spans over `text` (after
+    the prefix); without them the tagger runs here when it is installed.
+    """
+    body, prefix_date, _ = apply_date_prefix(text)
+    if timexes is not None and len(body) != len(text):
+        cut = len(text) - len(body)
+        timexes = [replace(s, start=s.start - cut, end=s.end - cut) for s in timexes if s.start >= cut]
+    return _date_text(body, body, url=url, lang=lang, published=published or prefix_date, timexes=timexes)
+
+
+@register_stage("docdate", requires=("text", "lang", "timex"), assigns=("published",))
+def make_docdate(settings: Settings) -> StageFn:
+    """Stage `docdate`: sets `doc.published`, and re-resolves `timex` when the date became finer."""
+
+    def docdate(doc: Document) -> Document:
+        before = doc.published
+        # Bylines are read in `raw`: the cleaner may have removed them from `text` as page furniture.
+        date = _date_text(
+            doc.raw, doc.text, url=doc.url, lang=doc.lang, published=before, timexes=doc.layer("timex")
+        )
+        if date is None or date == before:
+            return doc
+        doc.published = date
+        lang = doc.lang or ""
+        if before is None or date.is_finer_than(before):
+            from chronique import timex
+
+            doc.set_layer("timex", timex.resolve(doc.text, doc.layer("timex"), lang=lang, dct=date))
+        return doc
+
+    return docdate

@@ -1,0 +1,313 @@
+"""What the dates an article mentions say of its own date (#3 item 4, content evidence).
+
+A date it names as its own day ("ce mercredi 29 septembre", "ce 12 janvier 2011", "aujourd'hui 12 mars",
+"hier, vendredi 8 décembre" → the 9th), a weekday–date pair that pins a missing year, "ce mercredi"
+beside a tweet dated that Wednesday, and — at month level only — the latest full date it reports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from chronique.docdate.bylines import BYLINE_ORDER, Byline
+from chronique.docdate.grammar import CalendarDate, Grammar, find_in, text_lines, valid_date
+from chronique.model import FuzzyDate, Granularity, Provenance, Span
+
+__all__ = [
+    "Mention",
+    "content_date",
+    "detect_timexes",
+    "embedded_mentions",
+    "find_mentions",
+    "lead_end",
+    "pin_year",
+    "yearless_byline_mentions",
+]
+
+# Confidences, tuned on ../shared/corpus/dev (34 articles) and the seeds so that content evidence stays
+# under bylines and URLs, a lone "latest date in the text" gives a month at most, and a year pinned by a
+# weekday fit (not written) loses a fifth. Each was checked against the dev dates it decides.
+DEMONSTRATIVE_CONFIDENCE = 0.8  # "ce mercredi 29 septembre", "ce 12 janvier 2011"
+WEEKDAY_ECHO_CONFIDENCE = 0.7  # "ce mercredi" beside a dated tweet or a full date of that Wednesday
+LEAD_WEEKDAY_CONFIDENCE = 0.6  # "a annoncé vendredi 8 décembre" in the lead, past tense per the tagger
+LATEST_DATE_CONFIDENCE = 0.6  # the month of the latest full date the article reports
+# ... when that date sits in the top of the article (dev: the two such dates were at 100 and 330).
+LATEST_DATE_MAX_OFFSET = 800
+YEAR_PIN_FACTOR = 0.8  # the year came from a weekday fit or the neighbouring dates, not the text
+# A yearless "mardi 9 août" is pinned to the first fitting year at most this many years after the
+# latest year the article mentions; news speaks of recent years (dev: gap 0-1 everywhere).
+MAX_YEAR_GAP = 2
+# "ce même 11 décembre" takes the year of the latest full date when it falls at most this many days
+# after it ("11 décembre 2017" in an embedded tweet); farther, the year is left unknown.
+YEARLESS_WINDOW_DAYS = 31
+# The lead is the first line of at least this many words (titles and bylines are shorter).
+LEAD_MIN_WORDS = 12
+# Cues of bylines.toml that name a day relative to the article's, and the days from that day to it.
+_DAY_CUES = {"demonstrative": 0, "today": 0, "yesterday": 1, "tomorrow": -1}
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A date the article mentions, with what surrounds it."""
+
+    start: int
+    end: int
+    text: str
+    date: CalendarDate
+    future: bool
+    past: bool
+    # Days from the mentioned date to the article's: 0 for "ce mercredi 29", 1 for "hier 8 décembre";
+    # None when the mention does not name the article's day.
+    shift: int | None
+    strength: float = 0.0  # confidence of a day read from it, when it names the article's own day
+    embed: bool = False  # the sign-off date of an embedded tweet
+
+    @property
+    def demonstrative(self) -> bool:
+        return self.shift is not None
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    """The sentence around [start, end): from the last . ! ? or line break before, to the next one."""
+    left = max(text.rfind(c, 0, start) for c in ".!?\n") + 1
+    rights = [i for i in (text.find(c, end) for c in ".!?\n") if i != -1]
+    return text[left : min(rights) if rights else len(text)]
+
+
+def _mention(
+    g: Grammar, text: str, start: int, end: int, date: CalendarDate, direction: str | None
+) -> Mention:
+    sentence = _sentence(text, start, end)
+    # "ce mercredi 29 septembre", "aujourd'hui 12 mars", "hier 8 décembre": a cue right before the date
+    # (or opening the tagger's span) names the article's own day, or the day before or after it.
+    ends = [start] + [
+        start + i + 1 for i, ch in enumerate(text[start : min(end, start + 16)]) if ch.isspace()
+    ]
+    shift: int | None = None
+    for concept, days in _DAY_CUES.items():
+        cue = g.anchored_cues.get(concept)
+        if cue is None or (concept != "demonstrative" and date.day is None):
+            continue
+        if any(cue.search(text[max(0, start - 25) : e]) for e in ends):
+            shift = days
+            break
+    if direction is None:
+        future = "future" in g.cues and bool(g.cues["future"].search(sentence))
+        past = False
+    else:
+        future, past = direction == "future", direction == "past"
+    return Mention(
+        start,
+        end,
+        text[start:end],
+        date,
+        future,
+        past,
+        shift,
+        DEMONSTRATIVE_CONFIDENCE if shift is not None else 0.0,
+    )
+
+
+def _parts_date(span: Span) -> CalendarDate | None:
+    """The calendar fields of a timex span: its `parts`, or its value when the value is not anchored."""
+    parts = span.attrs.get("parts") or {}
+    year, month, day, weekday = (parts.get(k) for k in ("year", "month", "day", "weekday"))
+    if month is None and weekday is None and not span.attrs.get("anchored"):
+        m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", str(span.attrs.get("value", "")))
+        if m and m[2]:
+            year, month, day = int(m[1]), int(m[2]), int(m[3]) if m[3] else None
+    if month is None and weekday is None and year is None:
+        return None
+    if month is not None and not valid_date(year, int(month), day):
+        return None
+    return CalendarDate(year, month, day, weekday)
+
+
+def find_mentions(g: Grammar, text: str, timexes: Sequence[Span] | None) -> list[Mention]:
+    """Dates the text mentions: the tagger's spans when given, and the explicit dates it may have missed.
+
+    A bare weekday is kept only after a demonstrative ("ce mercredi", "this Wednesday").
+    """
+    mentions: list[Mention] = []
+    for span in timexes or ():
+        if span.label not in ("DATE", "TIME"):
+            continue
+        date = _parts_date(span)
+        if date is not None:
+            direction = span.attrs.get("direction")
+            mentions.append(
+                _mention(g, text, span.start, span.end, date, str(direction) if direction else None)
+            )
+    taken = [(m.start, m.end) for m in mentions]
+    extra = [(s, e, d) for s, e, d in find_in(g, text) if d.month is not None]
+    extra += [
+        (m.start(), m.end(), CalendarDate(None, None, None, g.weekdays[m["wd"].lower()]))
+        for m in g.weekday_re.finditer(text)
+    ]
+    for start, end, date in sorted(extra, key=lambda f: (f[0], -f[1])):
+        if any(s < end and start < e for s, e in taken):
+            continue
+        mention = _mention(g, text, start, end, date, None)
+        if date.month is None and not mention.demonstrative:
+            continue
+        mentions.append(mention)
+        taken.append((start, end))
+    mentions = [m for m in mentions if not (g.capitalised and m.date.month is None and m.text[:1].islower())]
+    return sorted(mentions, key=lambda m: m.start)
+
+
+def _first_of(date: CalendarDate) -> dt.date:
+    return dt.date(date.year or 1, date.month or 1, date.day or 1)
+
+
+def pin_year(
+    date: CalendarDate, bound: FuzzyDate | None, floor: dt.date | None
+) -> tuple[CalendarDate, float] | None:
+    """A yearless day–month given a year: from the bound's years, or the first year after `floor` in
+    which the weekday fits. (date, confidence factor) or None."""
+    if date.year is not None:
+        return date, 1.0
+    if date.month is None or date.day is None:
+        return None
+    if bound is not None:
+        lo, hi = bound.interval()
+        fits = [
+            date.with_year(y)
+            for y in range(lo.year, hi.year + 1)
+            if valid_date(y, date.month, date.day)
+            and bound.contains(dt.date(y, date.month, date.day))
+            and (date.weekday is None or dt.date(y, date.month, date.day).isoweekday() == date.weekday)
+        ]
+        return (fits[0], 1.0) if len(fits) == 1 else None
+    if floor is None:
+        return None
+    for year in range(floor.year, floor.year + MAX_YEAR_GAP + 1):
+        if not valid_date(year, date.month, date.day):
+            continue
+        day = dt.date(year, date.month, date.day)
+        if day < floor:
+            continue
+        if date.weekday is None:  # no weekday to check: only right after the latest dated fact
+            return (
+                (date.with_year(year), YEAR_PIN_FACTOR)
+                if (day - floor).days <= YEARLESS_WINDOW_DAYS
+                else None
+            )
+        if day.isoweekday() == date.weekday:
+            return date.with_year(year), YEAR_PIN_FACTOR
+    return None
+
+
+def content_date(
+    mentions: Sequence[Mention], bound: FuzzyDate | None, *, lead_end: int, retrospective: bool
+) -> FuzzyDate | None:
+    """The date the mentions support, inside `bound` (a coarser date already known) when there is one."""
+    # The article is not older than the dates it reports (years included: "depuis 2016", "Euro 2020").
+    explicit = [m for m in mentions if m.date.year is not None and not m.future]
+    floor = max((_first_of(m.date) for m in explicit), default=None)
+    # Every day-level mention with a year (written, or pinned), kept when inside the bound.
+    days: list[tuple[Mention, dt.date, float]] = []
+    for m in mentions:
+        pinned = pin_year(m.date, bound, floor)
+        if pinned is None:
+            continue
+        day = pinned[0].as_date()
+        if day is None or (bound is not None and not bound.contains(day)):
+            continue
+        days.append((m, day, pinned[1]))
+    candidates: list[FuzzyDate] = []
+    for m, day, factor in days:
+        if m.shift == 0 and not m.future:
+            candidates.append(_content(day, m.strength * factor, f"{m.text!r} names its own day"))
+        elif m.shift:
+            own = day + dt.timedelta(days=m.shift)
+            if bound is None or bound.contains(own):
+                candidates.append(
+                    _content(own, m.strength * factor, f"{m.text!r} is {m.shift:+d} day(s) away")
+                )
+        elif bound is not None and not retrospective and m.past and m.date.weekday and m.start < lead_end:
+            # Only to refine a known month ("a annoncé vendredi 8 décembre" in a December article):
+            # alone, a reported day is the event's, not the article's.
+            candidates.append(_content(day, LEAD_WEEKDAY_CONFIDENCE * factor, f"{m.text!r} in the lead"))
+    # "ce mercredi" beside a full date that was a Wednesday (a dated tweet, a caption).
+    echoes = [
+        m for m in mentions if m.shift == 0 and not m.future and m.date.month is None and m.date.weekday
+    ]
+    reported = [
+        (m, day) for m, day, factor in days if not m.future and factor == 1.0 and m.date.year is not None
+    ]
+    if echoes and reported:
+        m, day = max(reported, key=lambda r: r[1])
+        for echo in echoes:
+            # The full date must be a tweet's or carry that weekday itself: a bare coincidence of
+            # weekdays with an old date would be a one-in-seven guess.
+            if echo.date.weekday == day.isoweekday() and (m.embed or m.date.weekday == echo.date.weekday):
+                evidence = f"{echo.text!r} and {m.text!r}"
+                candidates.append(_content(day, WEEKDAY_ECHO_CONFIDENCE, evidence))
+    if candidates:
+        best = max(candidates, key=lambda c: c.confidence)
+        rivals = [c for c in candidates if c.value != best.value and c.confidence >= best.confidence]
+        if not rivals:
+            return best
+    # The month of the latest full date reported, when no bound says more already and the article
+    # does not look back on its dates ("il y a dix ans, le 12 janvier 2010").
+    if reported and not retrospective and (bound is None or bound.granularity.rank > Granularity.MONTH.rank):
+        m, day = max(reported, key=lambda r: r[1])
+        if m.start > LATEST_DATE_MAX_OFFSET:
+            return None  # a date far down the article is background more often than news
+        value = FuzzyDate(
+            day.isoformat()[:7],
+            Granularity.MONTH,
+            Provenance.CONTENT,
+            LATEST_DATE_CONFIDENCE,
+            f"latest date reported: {m.text!r}",
+        )
+        if bound is None or bound.contains(value):
+            return value
+    return None
+
+
+def _content(day: dt.date, confidence: float, evidence: str) -> FuzzyDate:
+    return FuzzyDate.from_date(day, provenance=Provenance.CONTENT, confidence=confidence, evidence=evidence)
+
+
+def lead_end(text: str) -> int:
+    """End of the lead: the first line long enough to be a paragraph rather than a title or a byline."""
+    for offset, line in text_lines(text):
+        if len(line.split()) >= LEAD_MIN_WORDS:
+            return offset + len(line)
+    return 0
+
+
+def embedded_mentions(g: Grammar, bylines: Sequence[Byline], text: str) -> list[Mention]:
+    """Tweet dates: reported dates with a year, never the article's own day by themselves."""
+    return [
+        Mention(b.start, b.end, b.line.strip(), b.date, False, False, None, embed=True)
+        for b in bylines
+        if b.concept == "embed" and b.date is not None and b.date.year is not None
+    ]
+
+
+def yearless_byline_mentions(g: Grammar, bylines: Sequence[Byline], text: str) -> list[Mention]:
+    """ "Mis à jour le 29/09": the article's own day and month, waiting for a year."""
+    return [
+        Mention(b.start, b.end, b.line.strip(), b.date, False, False, 0, b.confidence)
+        for b in bylines
+        if b.concept in BYLINE_ORDER and b.date is not None and b.date.year is None
+    ]
+
+
+def detect_timexes(text: str, lang: str) -> list[Span] | None:
+    """Time expressions of `text` from the tagger, or None while it is not installed."""
+    try:
+        from chronique import timex
+    except ImportError:
+        return None
+    detect = getattr(timex, "detect", None)
+    if detect is None:
+        return None
+    spans: list[Span] = detect(text, lang=lang)
+    return spans
