@@ -306,3 +306,11 @@ def test_seeds_without_a_given_date(seeds_dir: Path, seed_gold: dict[str, Any]) 
             first, last = gold["pub_date_range"]
             inside = found.start.isoformat() <= last and found.end.isoformat() >= first
             assert inside or found.confidence < 0.7, (name, found)
+
+
+def test_stage_uses_a_prefix_left_in_raw() -> None:
+    doc = Document(raw=" date 2019-04 Un incendie ravage Notre-Dame.", source="test", lang="fr")
+    doc.set_layer("timex", [])
+    doc = make_docdate(Settings())(doc)
+    assert doc.published is not None and doc.published.value == "2019-04"
+    assert doc.published.provenance is Provenance.PREFIX

@@ -154,8 +154,15 @@ def make_docdate(settings: Settings) -> StageFn:
     def docdate(doc: Document) -> Document:
         before = doc.published
         # Bylines are read in `raw`: the cleaner may have removed them from `text` as page furniture.
+        # A document not built by the readers may still carry the crawler's prefix there.
+        raw, prefix_date, _ = apply_date_prefix(doc.raw)
         date = _date_text(
-            doc.raw, doc.text, url=doc.url, lang=doc.lang, published=before, timexes=doc.layer("timex")
+            raw,
+            doc.text,
+            url=doc.url,
+            lang=doc.lang,
+            published=before or prefix_date,
+            timexes=doc.layer("timex"),
         )
         if date is None or date == before:
             return doc
