@@ -427,3 +427,24 @@ def test_read_is_lazy(tmp_path: Path) -> None:
 def test_parse_published(value: str | None, expected: str | None) -> None:
     date = parse_published(value)
     assert (date.value if date else None) == expected
+
+
+@pytest.mark.parametrize("gz", [False, True])
+def test_stdin_jsonl_is_streamed_past_the_size_limit(gz: bool) -> None:
+    lines = "".join(json.dumps({"id": f"r{i}", "text": f"Dépêche numéro {i}."}) + "\n" for i in range(20))
+    data = lines.encode()
+    assert len(data) > 500
+    items = list(
+        read(
+            ["-"],
+            stdin=io.BytesIO(gzip.compress(data) if gz else data),
+            settings=Settings(max_file_bytes=500),
+        )
+    )
+    assert [d.raw for d in only_docs(items)] == [f"Dépêche numéro {i}." for i in range(20)]
+    assert only_errors(items) == []
+
+
+def test_stdin_single_article_over_the_limit() -> None:
+    [error] = list(read(["-"], stdin=io.BytesIO(b"mot " * 200), settings=Settings(max_file_bytes=500)))
+    assert isinstance(error, TooLargeError) and error.source == "<stdin>"

@@ -205,22 +205,51 @@ def _read_file(path: Path, settings: Settings) -> Iterator[ReadResult]:
     yield from _read_payload(data, source, kind, settings)
 
 
+class _Rejoined(io.RawIOBase):
+    """A stream whose first bytes were already read: `head`, then the rest of `rest`."""
+
+    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
+        self._head = head
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        if self._head:
+            size = min(len(view), len(self._head))
+            view[:size] = self._head[:size]
+            self._head = self._head[size:]
+            return size
+        data = self._rest.read(len(view))
+        view[: len(data)] = data
+        return len(data)
+
+
 def _read_stream(stream: IO[bytes], source: str, settings: Settings) -> Iterator[ReadResult]:
+    """Standard input: JSONL, WARC and feeds are streamed like files, one article is read whole."""
     try:
-        data = stream.read(settings.max_file_bytes + 1)
+        head = stream.read(_SNIFF_BYTES)
+        handle: IO[bytes] = cast(IO[bytes], io.BufferedReader(_Rejoined(head, stream)))
+        if head[:2] == b"\x1f\x8b":
+            handle = cast(IO[bytes], gzip.GzipFile(fileobj=handle))
+            head = handle.peek(_SNIFF_BYTES)[:_SNIFF_BYTES]  # type: ignore[attr-defined]
+        kind = _sniff(head)
+        if kind in ("jsonl", "warc", "feed"):
+            yield from _read_container_stream(handle, source, kind, settings)
+            return
+        data = handle.read(settings.max_file_bytes + 1)
+    except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+        yield MalformedRecordError(source, f"truncated or corrupt gzip data ({exc})")
+        return
     except OSError as exc:
         yield InputError(source, f"cannot read ({exc})")
         return
-    if data[:2] == b"\x1f\x8b":
-        try:
-            data = _gunzip(data, source, settings)
-        except InputError as exc:
-            yield exc
-            return
     if len(data) > settings.max_file_bytes:
         yield _too_large(source, len(data), settings)
         return
-    yield from _read_payload(data, source, None, settings)
+    yield from _read_payload(data, source, kind, settings)
 
 
 def _read_payload(data: bytes, source: str, kind: str | None, settings: Settings) -> Iterator[ReadResult]:
