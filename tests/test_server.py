@@ -49,12 +49,22 @@ def test_timeline_json_is_the_python_api_output(client: TestClient, linked_db: P
     assert [e["date"] for e in response.json()] == ["2017-09-28", "2021-09-29"]
 
 
-def test_timeline_json_equals_the_cli(client: TestClient, linked_db: Path) -> None:
+@pytest.mark.parametrize(
+    ("args", "query"),
+    [
+        ([], ""),
+        (["--entity", "Poutine", "--from", "2018"], "?entity=Poutine&from=2018"),
+        (["--type", "call"], "?type=call"),
+    ],
+)
+def test_timeline_json_equals_the_cli(
+    client: TestClient, linked_db: Path, args: list[str], query: str
+) -> None:
     if not any(c.name == "timeline" for c in cli_app.registered_commands):
         pytest.skip("`chronique timeline` is not registered yet (#5)")
-    result = CliRunner().invoke(cli_app, ["timeline", "--db", str(linked_db), "--format", "json"])
+    result = CliRunner().invoke(cli_app, ["timeline", "--db", str(linked_db), "--format", "json", *args])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout) == client.get("/timeline.json").json()
+    assert result.stdout == client.get(f"/timeline.json{query}").text
 
 
 @pytest.mark.parametrize(
@@ -273,3 +283,37 @@ def test_read_only_by_default(linked_db: Path, tmp_path: Path) -> None:
 def test_missing_database_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="no such database"):
         create_app(tmp_path / "absent.db")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [[], [{"url": "https://x.example"}], [{"text": ""}], [{"text": "x", "lang": "français"}], {"text": "x"}],
+)
+def test_posting_bad_articles_is_a_400(linked_db: Path, tmp_path: Path, body: Any) -> None:
+    copy = tmp_path / "copy.db"
+    copy.write_bytes(linked_db.read_bytes())
+    with TestClient(create_app(copy, writable=True)) as test_client:
+        response = test_client.post("/documents.json", json=body)
+    assert response.status_code == 400, response.text
+    assert response.json()["message"]
+
+
+@pytest.mark.slow  # runs every stage (spaCy) on the posted article
+def test_writes_only_when_writable(linked_db: Path, tmp_path: Path, client: TestClient) -> None:
+    article = {
+        "text": "Vladimir Poutine a reçu Recep Tayyip Erdogan à Moscou le 5 mars 2020 pour parler d'Idlib.",
+        "url": "https://example.org/moscou",
+        "published": "2020-03-05",
+    }
+    refused = client.post("/documents.json", json=[article])
+    assert refused.status_code == 403 and "--writable" in refused.json()["message"]
+    assert client.get("/documents.json").json()["total"] == 3
+
+    copy = tmp_path / "copy.db"
+    copy.write_bytes(linked_db.read_bytes())
+    with TestClient(create_app(copy, writable=True)) as writer:
+        response = writer.post("/documents.json", json=[article])
+        assert response.status_code == 201, response.text
+        assert response.json()["add"]["added"] == 1
+        assert writer.get("/documents.json").json()["total"] == 4
+        assert writer.get("/search.json", params={"q": "Moscou"}).json()["total"] == 1

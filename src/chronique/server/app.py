@@ -12,7 +12,9 @@ get a 400 (unknown ids a 404) with a JSON `{"error", "message"}` body, or an err
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
@@ -20,11 +22,12 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Body, Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, select_autoescape
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from chronique import __version__
@@ -57,6 +60,25 @@ _ID = re.compile(r"[0-9A-Za-z_.:\-]{1,200}")
 
 class NotFound(ChroniqueError):
     """An id that names nothing in this database (404)."""
+
+
+class ReadOnly(ChroniqueError):
+    """A write asked of a server started without --writable (403)."""
+
+
+# Articles one POST may add, and the characters one article may have (a batch, not a crawl).
+MAX_POSTED_ARTICLES = 100
+MAX_POSTED_CHARS = 1_000_000
+
+
+class NewArticle(BaseModel):
+    """One article to add, as a line of a JSONL input (see the readers)."""
+
+    text: str = Field(min_length=1, max_length=MAX_POSTED_CHARS)
+    url: str | None = Field(default=None, max_length=2000)
+    title: str | None = Field(default=None, max_length=1000)
+    lang: str | None = Field(default=None, pattern="^[a-z]{2,3}$")
+    published: str | None = Field(default=None, max_length=40, description="ISO date or date-time")
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,6 +259,10 @@ def create_app(db_path: Path | str, *, writable: bool = False) -> FastAPI:
     async def _not_found(request: Request, exc: NotFound) -> Response:
         return error(request, 404, "not found", str(exc))
 
+    @app.exception_handler(ReadOnly)
+    async def _read_only(request: Request, exc: ReadOnly) -> Response:
+        return error(request, 403, "read-only", str(exc))
+
     @app.exception_handler(StoreError)
     async def _store_error(request: Request, exc: StoreError) -> Response:
         return error(request, 503, "database unavailable", str(exc))
@@ -358,6 +384,28 @@ def create_app(db_path: Path | str, *, writable: bool = False) -> FastAPI:
         if _json_path(request):
             return JSONResponse(payload)
         return render("documents.html", page(request, lang), **payload, source=source, entity=entity)
+
+    @app.post(
+        "/documents.json", status_code=201, summary="Add articles (only with --writable): read, process, link"
+    )
+    def add_documents(
+        store: StoreDep,
+        articles: Annotated[list[NewArticle], Body(min_length=1, max_length=MAX_POSTED_ARTICLES)],
+    ) -> JSONResponse:
+        if not config.writable:
+            raise ReadOnly(
+                "this server is read-only: start it with `chronique serve --writable` to add articles"
+            )
+        from chronique.link import build
+
+        # The posted articles go through the JSONL reader, so that they are read like any input.
+        with tempfile.TemporaryDirectory(prefix="chronique-post-") as folder:
+            path = Path(folder) / "posted.jsonl"
+            with path.open("w", encoding="utf-8") as handle:
+                for article in articles:
+                    handle.write(json.dumps(article.model_dump(exclude_none=True), ensure_ascii=False) + "\n")
+            report = build([path], store=store)
+        return JSONResponse(report.to_dict(), status_code=201)
 
     @app.get("/documents/{doc_id}", response_class=HTMLResponse, summary="One document, marked up")
     @app.get("/documents/{doc_id}.json", summary="One document with its annotation layers")
