@@ -107,7 +107,7 @@ def _doc(source: str, events: list[tuple[str, str, str]], published: str | None 
                     "sentence": [start, start + len(trigger) + 1],
                     "timex": None,
                 },
-            )  # fmt: skip
+            )
         )
     doc.set_layer("events", spans)
     return doc

@@ -285,7 +285,10 @@ def test_incremental_linking_gives_the_same_clusters(split: int) -> None:
 def test_weekday_and_a_dated_source_date_the_document() -> None:
     # Seed 004's shape: "doit effectuer lundi une visite …, a annoncé vendredi", dated only to the month,
     # while another source dates the visit on Monday 11 December 2017.
-    text = "Il doit effectuer lundi une visite à Ankara, a annoncé vendredi la présidence. L'armée a affirmé jeudi."
+    text = (
+        "Il doit effectuer lundi une visite à Ankara, a annoncé vendredi la présidence. "
+        "L'armée a affirmé jeudi."
+    )
     undated = doc(
         text,
         source="month",
