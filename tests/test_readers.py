@@ -196,6 +196,27 @@ def test_jsonl_fields_meta_and_broken_line(tmp_path: Path) -> None:
     assert all(e.source.rsplit(":", 1)[0].endswith("/wire.jsonl") for e in errors)
 
 
+def test_jsonl_field_aliases(tmp_path: Path) -> None:
+    record = {
+        "link": "https://b.example/2",
+        "content": "Kim Jong-un a quitté Hanoï en train.",
+        "headline": "Retour en train",
+        "language": "fr",
+        "published_at": "2019-03-02T08:00:00Z",
+        "date": "2020-01-01",  # ambiguous (often the crawl date): kept in meta only
+        "text": "",
+    }
+    [doc] = only_docs(list(read([write(tmp_path / "x.jsonl", json.dumps(record))])))
+    assert (doc.url, doc.title, doc.lang, doc.raw) == (
+        "https://b.example/2",
+        "Retour en train",
+        "fr",
+        "Kim Jong-un a quitté Hanoï en train.",
+    )
+    assert doc.published is not None and doc.published.value == "2019-03-02"
+    assert doc.meta == {"date": "2020-01-01", "text": ""}
+
+
 def test_jsonl_line_not_utf8(tmp_path: Path) -> None:
     data = json.dumps({"text": "é"}).encode("utf-8") + b"\n" + b'{"text": "caf\xe9"}\n'
     items = list(read([write(tmp_path / "x.jsonl", data)]))
@@ -418,13 +439,17 @@ def test_read_is_lazy(tmp_path: Path) -> None:
         ("2019-02", "2019-02"),
         ("2019", "2019"),
         ("Wed, 27 Feb 2019 10:00:00 GMT", "2019-02-27"),
+        (1551312000, "2019-02-28"),  # Unix timestamp, UTC day
+        (1551312000.5, "2019-02-28"),
+        (2019, None),  # a bare number is not taken for a year or a timestamp
+        ("1551312000", None),
         ("2019-02-30", None),
         ("yesterday", None),
         ("", None),
         (None, None),
     ],
 )
-def test_parse_published(value: str | None, expected: str | None) -> None:
+def test_parse_published(value: str | float | None, expected: str | None) -> None:
     date = parse_published(value)
     assert (date.value if date else None) == expected
 

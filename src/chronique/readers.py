@@ -29,6 +29,7 @@ gives the same ids.
 
 from __future__ import annotations
 
+import datetime as dt
 import email.utils
 import glob
 import gzip
@@ -83,6 +84,8 @@ _SNIFF_BYTES = 8192
 WESTERN_SHARE = 0.9
 WESTERN_HIGH_LETTERS = 0.3
 _WESTERN_SIGNS = frozenset("’‘“”«»–—…€œŒ\u00a0°§£©®")
+# Numbers read as Unix timestamps of a publication: 1973-03-03 to 2286-11-20 (seconds).
+EPOCH_RANGE = (1e8, 1e10)
 # A plain text's first line is taken as its title when it is at most this long (news headlines run
 # 40-120 characters; the seeds' first paragraphs are 200+) and stands alone before a blank line.
 HEADLINE_MAX_CHARS = 160
@@ -473,6 +476,13 @@ def parse_published(
     """
     if value is None or isinstance(value, bool):
         return None
+    if isinstance(value, int | float):  # a Unix timestamp: its day in UTC, the zone is not known
+        if not EPOCH_RANGE[0] <= value <= EPOCH_RANGE[1]:
+            return None
+        utc_day = dt.datetime.fromtimestamp(value, dt.UTC).date().isoformat()
+        return FuzzyDate.parse(
+            utc_day, provenance=provenance, confidence=METADATA_CONFIDENCE, evidence=str(value)
+        )
     text = str(value).strip()
     if not text:
         return None
@@ -545,33 +555,42 @@ def _jsonl_records(handle: IO[bytes], source: str, settings: Settings) -> Iterat
             yield exc
 
 
-_JSONL_FIELDS = frozenset({"id", "url", "text", "html", "published", "lang", "title"})
+# The JSONL fields chronique reads, each with the names other tools give it (first present wins).
+# A bare `date` is not among them: in scraped datasets it is as often the crawl date.
+_JSONL_ALIASES: dict[str, tuple[str, ...]] = {
+    "id": ("id",),
+    "url": ("url", "link"),
+    "text": ("text", "content", "body"),
+    "html": ("html", "raw_html"),
+    "published": ("published", "published_at", "publish_date", "pubDate", "datePublished"),
+    "lang": ("lang", "language"),
+    "title": ("title", "headline"),
+}
 
 
 def _jsonl_document(record: Mapping[str, Any], source: str, number: int) -> Document:
-    external_id = record.get("id")
-    key = str(external_id) if external_id not in (None, "") else f"line{number}"
-    doc_source = f"{source}#{key}"
-    meta = {k: v for k, v in record.items() if k not in _JSONL_FIELDS}
-    if external_id not in (None, ""):
+    fields: dict[str, Any] = {}
+    used: set[str] = set()
+    for name, aliases in _JSONL_ALIASES.items():
+        present = [alias for alias in aliases if record.get(alias) not in (None, "")]
+        fields[name] = record[present[0]] if present else None
+        used.update(present[:1])
+    external_id = fields["id"]
+    doc_source = f"{source}#{external_id if external_id is not None else f'line{number}'}"
+    meta = {k: v for k, v in record.items() if k not in used}
+    if external_id is not None:
         meta["external_id"] = external_id
-    url = _str_or_none(record.get("url"))
-    published = parse_published(record.get("published"), evidence="jsonl published")
-    if record.get("published") not in (None, "") and published is None:
-        meta["published_unparsed"] = record.get("published")
-    text, html = record.get("text"), record.get("html")
+    url, title, lang = (_str_or_none(fields[name]) for name in ("url", "title", "lang"))
+    published = parse_published(fields["published"], evidence="jsonl published")
+    if fields["published"] is not None and published is None:
+        meta["published_unparsed"] = fields["published"]
+    text, html = fields["text"], fields["html"]
     if isinstance(text, str) and text.strip():
-        doc = read_text(
-            text,
-            doc_source,
-            url=url,
-            title=_str_or_none(record.get("title")),
-            lang=_str_or_none(record.get("lang")),
-        )
+        doc = read_text(text, doc_source, url=url, title=title, lang=lang)
     elif isinstance(html, str) and html.strip():
         doc = read_html(html, doc_source, url=url)
-        doc.title = _str_or_none(record.get("title")) or doc.title
-        doc.lang = _str_or_none(record.get("lang"))
+        doc.title = title or doc.title
+        doc.lang = lang
     else:
         raise EmptyInputError(f"{source}:{number}", "no `text` or `html` field with content")
     doc.meta = {**meta, **doc.meta}
