@@ -227,6 +227,11 @@ def test_metadata_day_is_kept() -> None:
     )
 
 
+def test_unsure_metadata_is_kept_rather_than_dropped() -> None:
+    meta = FuzzyDate.parse("2020-03", provenance=Provenance.METADATA, confidence=0.3, evidence="rss")
+    assert date_document("Rien de daté.", lang="fr", published=meta) == meta
+
+
 def test_weekday_fit_is_less_sure_than_a_written_year() -> None:
     pinned = date_document("Ils se sont vus ce mardi 9 août, après la crise de novembre 2015.", lang="fr")
     written = date_document(

@@ -23,13 +23,12 @@ from dataclasses import replace
 
 from chronique.docdate.bylines import BYLINE_ORDER, Byline, find_bylines
 from chronique.docdate.content import (
+    byline_mentions,
     content_date,
     detect_timexes,
-    embedded_mentions,
     find_mentions,
     lead_end,
     pin_year,
-    yearless_byline_mentions,
 )
 from chronique.docdate.grammar import CalendarDate, find_dates, grammar_for, guess_language
 from chronique.docdate.url import url_date
@@ -56,11 +55,11 @@ MIN_CONFIDENCE = 0.5
 
 
 def _refine(coarse: FuzzyDate | None, fine: FuzzyDate | None) -> FuzzyDate | None:
-    """`fine` when it is more precise than `coarse` and inside it, else `coarse`.
+    """`fine` when it is more precise than `coarse`, inside it and sure enough, else `coarse`.
 
     The confidence stays that of `fine`: a month that agrees says nothing about the day.
     """
-    if fine is None:
+    if fine is None or fine.confidence < MIN_CONFIDENCE:
         return coarse
     if coarse is None:
         return fine
@@ -115,14 +114,11 @@ def _date_text(
         if timexes is None:
             timexes = detect_timexes(text, g.lang)
         mentions = find_mentions(g, text, timexes)
-        mentions += embedded_mentions(g, bylines, byline_text)
-        mentions += yearless_byline_mentions(g, bylines, byline_text)
+        mentions += byline_mentions(bylines)
         retrospective = "retrospective" in g.cues and bool(g.cues["retrospective"].search(text))
         date = _refine(
             date, content_date(mentions, date, lead_end=lead_end(text), retrospective=retrospective)
         )
-    if date is None or date.confidence < MIN_CONFIDENCE:
-        return None
     return date
 
 

@@ -18,13 +18,12 @@ from chronique.model import FuzzyDate, Granularity, Provenance, Span
 
 __all__ = [
     "Mention",
+    "byline_mentions",
     "content_date",
     "detect_timexes",
-    "embedded_mentions",
     "find_mentions",
     "lead_end",
     "pin_year",
-    "yearless_byline_mentions",
 ]
 
 # Confidences, tuned on ../shared/corpus/dev (34 articles) and the seeds so that content evidence stays
@@ -282,22 +281,19 @@ def lead_end(text: str) -> int:
     return 0
 
 
-def embedded_mentions(g: Grammar, bylines: Sequence[Byline], text: str) -> list[Mention]:
-    """Tweet dates: reported dates with a year, never the article's own day by themselves."""
-    return [
-        Mention(b.start, b.end, b.line.strip(), b.date, False, False, None, embed=True)
-        for b in bylines
-        if b.concept == "embed" and b.date is not None and b.date.year is not None
-    ]
-
-
-def yearless_byline_mentions(g: Grammar, bylines: Sequence[Byline], text: str) -> list[Mention]:
-    """ "Mis à jour le 29/09": the article's own day and month, waiting for a year."""
-    return [
-        Mention(b.start, b.end, b.line.strip(), b.date, False, False, 0, b.confidence)
-        for b in bylines
-        if b.concept in BYLINE_ORDER and b.date is not None and b.date.year is None
-    ]
+def byline_mentions(bylines: Sequence[Byline]) -> list[Mention]:
+    """Dates of bylines that the content part weighs: a tweet's sign-off (a reported date, never the
+    article's own day by itself) and a yearless byline ("Mis à jour le 29/09": the article's own day and
+    month, waiting for a year)."""
+    out = []
+    for b in bylines:
+        if b.date is None:
+            continue
+        if b.concept == "embed" and b.date.year is not None:
+            out.append(Mention(b.start, b.end, b.line.strip(), b.date, False, False, None, embed=True))
+        elif b.concept in BYLINE_ORDER and b.date.year is None:
+            out.append(Mention(b.start, b.end, b.line.strip(), b.date, False, False, 0, b.confidence))
+    return out
 
 
 def detect_timexes(text: str, lang: str) -> list[Span] | None:
