@@ -23,6 +23,7 @@ from chronique.sentences import split_sentences
 from chronique.settings import Settings, load_settings
 from chronique.store import Store, open_store
 from chronique.timeline import TimelineEntry, export, timeline
+from chronique.timex import tag_timex
 
 __version__ = "0.1.0"
 
@@ -64,5 +65,6 @@ __all__ = [
     "registry",
     "search",
     "split_sentences",
+    "tag_timex",
     "timeline",
 ]

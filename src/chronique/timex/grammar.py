@@ -63,23 +63,29 @@ class Grammar:
         return self.lexicons.get(kind, {}).get(normalise(phrase))
 
 
-def _word_regex(word: str, edge: str) -> str:
-    escaped = re.escape(word.replace("’", "'"))
-    escaped = escaped.replace(r"\ ", r"\s+").replace(" ", r"\s+")
-    if word[:1].isalnum():
-        escaped = r"(?<!\w)" + escaped  # "mi-novembre": a hyphen may come before a word
-    if word[-1:].isalnum():
-        escaped += rf"(?!{edge})"
-    return escaped
+def _escape(word: str) -> str:
+    return re.escape(word.replace("’", "'")).replace(r"\ ", r"\s+").replace(" ", r"\s+")
 
 
 def _alternation(words: list[str], case_sensitive: set[str], edge: str = r"\w") -> str:
-    """One group matching any of `words` as whole words (a hyphen may join them to others: "mi-mars")."""
-    alts = []
+    """One group matching any of `words` as whole words (a hyphen may join them to others: "mi-mars").
+
+    Words are grouped by their edges so that each group has one boundary test, not one per word: the
+    tagger runs these on every document, and per-word lookarounds made it several times slower.
+    """
+    groups: dict[tuple[bool, bool, bool], list[str]] = {}
     for word in sorted(set(words), key=lambda w: (-len(w), w)):
-        alt = _word_regex(word, edge)
-        alts.append(f"(?-i:{alt})" if word in case_sensitive else alt)
-    return "(?:" + "|".join(alts) + ")"
+        key = (word[:1].isalnum(), word[-1:].isalnum(), word in case_sensitive)
+        groups.setdefault(key, []).append(_escape(word))
+    alts = []
+    for (starts_word, ends_word, sensitive), escaped in groups.items():
+        body = "(?:" + "|".join(escaped) + ")"
+        if starts_word:
+            body = r"(?<!\w)" + body
+        if ends_word:
+            body += rf"(?!{edge})"
+        alts.append(f"(?-i:{body})" if sensitive else body)
+    return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
 
 # Articles count as one ("a year", "un an") but never start a compound ("a two-year", "two and a half").
