@@ -262,6 +262,15 @@ def test_timexes_are_used_with_offsets_after_the_prefix() -> None:
     assert found is not None and found.value == "2021-09-29"
 
 
+def test_a_timex_value_without_parts_still_bounds_the_year() -> None:
+    text = "Ils se sont vus ce mardi 26 septembre, un an après l'accord signé l'an passé."
+    start = text.index("l'an passé")
+    span = Span(start, start + len("l'an passé"), "DATE", {"value": "2016", "anchored": False})
+    found = date_document(text, lang="fr", timexes=[span])
+    assert found is not None and found.value == "2017-09-26"
+    assert date_document(text, lang="fr", timexes=[]) is None
+
+
 @pytest.mark.parametrize(
     ("text", "lang"),
     [

@@ -116,8 +116,9 @@ def _parts_date(span: Span) -> CalendarDate | None:
     year, month, day, weekday = (parts.get(k) for k in ("year", "month", "day", "weekday"))
     if month is None and weekday is None and not span.attrs.get("anchored"):
         m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", str(span.attrs.get("value", "")))
-        if m and m[2]:
-            year, month, day = int(m[1]), int(m[2]), int(m[3]) if m[3] else None
+        if m:
+            year = int(m[1])
+            month, day = (int(m[2]) if m[2] else None), (int(m[3]) if m[3] else None)
     if month is None and weekday is None and year is None:
         return None
     if month is not None and not valid_date(year, int(month), day):
