@@ -317,3 +317,24 @@ def test_writes_only_when_writable(linked_db: Path, tmp_path: Path, client: Test
         assert response.json()["add"]["added"] == 1
         assert writer.get("/documents.json").json()["total"] == 4
         assert writer.get("/search.json", params={"q": "Moscou"}).json()["total"] == 1
+
+
+def test_document_dated_by_the_corpus(linked_db: Path, tmp_path: Path, entries: list[dict[str, Any]]) -> None:
+    copy = tmp_path / "copy.db"
+    copy.write_bytes(linked_db.read_bytes())
+    doc_id = entries[0]["sources"][0]["doc_id"]
+    borrowed = {
+        "value": "2017-09",
+        "granularity": "month",
+        "provenance": "corpus",
+        "confidence": 0.8,
+        "evidence": "x",
+    }
+    with Store.open(copy) as writer, writer.transaction() as conn:
+        conn.execute(
+            "INSERT INTO borrowed_dates (doc_id, value, date_json, evidence) VALUES (?, ?, ?, '[]')",
+            (doc_id, "2017-09", json.dumps(borrowed)),
+        )
+    with TestClient(create_app(copy)) as test_client:
+        assert test_client.get(f"/documents/{doc_id}.json").json()["borrowed_date"]["value"] == "2017-09"
+        assert "daté par les documents liés" in test_client.get(f"/documents/{doc_id}", headers=HTML).text

@@ -218,6 +218,7 @@ def create_app(db_path: Path | str, *, writable: bool = False) -> FastAPI:
         format_date=format_date,
         headline=headline,
         outlet=outlet,
+        doc_sources={},
         highlight=highlight,
         flag_items=flag_items,
         version=__version__,
@@ -321,6 +322,7 @@ def create_app(db_path: Path | str, *, writable: bool = False) -> FastAPI:
             "timeline.html",
             pg,
             groups=data.group_by_year(dicts),
+            doc_sources=data.source_paths(store, dicts),
             total=total,
             filters=filters,
             event_types=data.EVENT_TYPES,
@@ -350,7 +352,9 @@ def create_app(db_path: Path | str, *, writable: bool = False) -> FastAPI:
             raise NotFound(f"no event {entry_id!r} in this timeline; see /timeline.json for the ids")
         if _json_path(request):
             return JSONResponse(entry.to_dict())
-        return render("event.html", page(request, lang), entry=entry.to_dict())
+        entry_dict = entry.to_dict()
+        doc_sources = data.source_paths(store, [entry_dict])
+        return render("event.html", page(request, lang), entry=entry_dict, doc_sources=doc_sources)
 
     # -- documents -----------------------------------------------------------------------------------
 
@@ -422,14 +426,16 @@ def create_app(db_path: Path | str, *, writable: bool = False) -> FastAPI:
         doc = data.get_document(store, doc_id)
         if doc is None:
             raise NotFound(f"no document {doc_id!r}; list them at /documents.json")
+        borrowed = data.borrowed_date(store, doc.id)
         if _json_path(request):
-            return JSONResponse(doc.to_dict())
+            return JSONResponse(doc.to_dict() | {"borrowed_date": borrowed.to_dict() if borrowed else None})
         evidence = tuple(int(n) for n in hl.split("-")) if hl else None
         marked = mark_document(doc, evidence=(evidence[0], evidence[1]) if evidence else None)
         return render(
             "document.html",
             page(request, lang),
             doc=doc,
+            borrowed=borrowed,
             marked=marked,
             entries=data.entries_of_document(store, doc.id, lang=_check_lang(lang)),
         )
@@ -475,6 +481,7 @@ def create_app(db_path: Path | str, *, writable: bool = False) -> FastAPI:
             **payload,
             total_documents=total,
             groups=data.group_by_year(payload["timeline"]),
+            doc_sources=data.source_paths(store, payload["timeline"]),
         )
 
     # -- search and questions ------------------------------------------------------------------------
@@ -497,7 +504,9 @@ def create_app(db_path: Path | str, *, writable: bool = False) -> FastAPI:
         lang: Lang = None,
     ) -> Response:
         if not q.strip() and not _json_path(request):
-            return render("search.html", page(request, lang), q=q, results=None, limit=limit, offset=offset)
+            return render(
+                "search.html", page(request, lang), search_q=q, results=None, limit=limit, offset=offset
+            )
         results = search(
             store,
             q,
@@ -511,7 +520,9 @@ def create_app(db_path: Path | str, *, writable: bool = False) -> FastAPI:
         )
         if _json_path(request):
             return JSONResponse(results.to_dict() | {"limit": limit, "offset": offset})
-        return render("search.html", page(request, lang), q=q, results=results, limit=limit, offset=offset)
+        return render(
+            "search.html", page(request, lang), q=q, search_q=q, results=results, limit=limit, offset=offset
+        )
 
     @app.get("/ask", response_class=HTMLResponse, summary="The question page")
     @app.get("/ask.json", summary="A question answered from the timeline, with the evidence")
@@ -529,7 +540,10 @@ def create_app(db_path: Path | str, *, writable: bool = False) -> FastAPI:
         answer = ask(store, q, context=context or None, lang=_check_lang(lang))
         if _json_path(request):
             return JSONResponse(answer.to_dict())
-        return render("ask.html", page(request, lang), q=q, answer=answer, context=context)
+        doc_sources = data.source_paths(store, answer.evidence)
+        return render(
+            "ask.html", page(request, lang), q=q, answer=answer, context=context, doc_sources=doc_sources
+        )
 
     @app.get("/health.json", include_in_schema=False)
     def health(store: StoreDep) -> dict[str, Any]:

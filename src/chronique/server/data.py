@@ -7,12 +7,14 @@ only adds what the web page needs around it (a source filter, grouping by date, 
 from __future__ import annotations
 
 import importlib
+import json
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from chronique.errors import StoreError
-from chronique.model import Document
+from chronique.model import Document, FuzzyDate
 from chronique.search import document_filters, entity_index
 from chronique.server.render import headline
 from chronique.store import Store
@@ -21,6 +23,7 @@ __all__ = [
     "EVENT_TYPES",
     "Entry",
     "TimelineFilters",
+    "borrowed_date",
     "entity_entries",
     "entries_of_document",
     "export",
@@ -29,6 +32,7 @@ __all__ = [
     "group_by_year",
     "involves",
     "list_documents",
+    "source_paths",
     "timeline_entries",
 ]
 
@@ -228,6 +232,38 @@ def list_documents(
             }
         )
     return rows, total
+
+
+def source_paths(store: Store, entries: Sequence[dict[str, Any]]) -> dict[str, str]:
+    """doc_id → source path of every document the entries cite (to name sources that have no URL)."""
+    ids = {s.get("doc_id") for e in entries for s in e.get("sources", [])}
+    ids |= {
+        v.get("doc_id")
+        for e in entries
+        for f in (e.get("conflicts") or {}).get("figures", [])
+        for v in f.get("values", [])
+    }
+    ids.discard(None)
+    found: dict[str, str] = {}
+    ordered = sorted(str(i) for i in ids)
+    for lo in range(0, len(ordered), 500):  # SQLite's parameter limit
+        chunk = ordered[lo : lo + 500]
+        marks = ", ".join("?" for _ in chunk)
+        found.update(
+            store.connection.execute(f"SELECT id, source FROM documents WHERE id IN ({marks})", chunk)
+        )
+    return found
+
+
+def borrowed_date(store: Store, doc_id: str) -> FuzzyDate | None:
+    """The date the linker gave a document from the documents it links to (#5), if any."""
+    try:
+        row = store.connection.execute(
+            "SELECT date_json FROM borrowed_dates WHERE doc_id = ?", (doc_id,)
+        ).fetchone()
+    except sqlite3.OperationalError:  # a store that was never linked
+        return None
+    return FuzzyDate.from_dict(json.loads(row[0])) if row else None
 
 
 def get_document(store: Store, doc_id: str) -> Document | None:
