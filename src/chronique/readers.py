@@ -435,10 +435,8 @@ def read_bytes(data: bytes, source: str, *, html: bool = False, url: str | None 
     return read_text(text, source)
 
 
-def read_html(
-    html: str, source: str, *, url: str | None = None, meta: Mapping[str, Any] | None = None
-) -> Document:
-    """The main text, title, url and date of an HTML page (trafilatura, htmldate)."""
+def read_html(html: str, source: str, *, url: str | None = None) -> Document:
+    """The main text, title, url, site and date of an HTML page (trafilatura, htmldate)."""
     import trafilatura
 
     extracted: Any = trafilatura.bare_extraction(
@@ -449,21 +447,23 @@ def read_html(
         include_tables=False,
         date_extraction_params={"extensive_search": False, "original_date": True, "max_date": _HTMLDATE_MAX},
     )
-    body = (extracted.text if extracted is not None else None) or trafilatura.html2txt(html)
+    if extracted is None:  # no main content found: the page's whole text, if any
+        extracted = trafilatura.settings.Document()
+        extracted.text = trafilatura.html2txt(html)
     # One paragraph per extracted block, separated by blank lines as in the crawled text files.
-    paragraphs = [line.strip() for line in _normalise(body or "").split("\n") if line.strip()]
+    paragraphs = [line.strip() for line in _normalise(extracted.text or "").split("\n") if line.strip()]
     if not paragraphs:
         raise EmptyInputError(source, "no text in this HTML page")
     published = None
-    if extracted is not None and extracted.date:
+    if extracted.date:
         published = parse_published(extracted.date, provenance=Provenance.METADATA, evidence="html metadata")
-    doc_meta = dict(meta or {})
-    if extracted is not None and extracted.sitename:
-        doc_meta.setdefault("site", extracted.sitename)
-    title = extracted.title if extracted is not None else None
-    page_url = url or (extracted.url if extracted is not None else None)
     return read_text(
-        "\n\n".join(paragraphs), source, url=page_url, title=title, published=published, meta=doc_meta
+        "\n\n".join(paragraphs),
+        source,
+        url=url or extracted.url,
+        title=extracted.title,
+        published=published,
+        meta={"site": extracted.sitename} if extracted.sitename else {},
     )
 
 
