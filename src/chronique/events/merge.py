@@ -21,8 +21,6 @@ _FAMILIES = {"meeting": "encounter", "visit": "encounter", "summit": "encounter"
 # Confidence of an event date read off the document date rather than from its own time expression:
 # the lead of a news article usually tells what happened on the day of publication, not always.
 DOCUMENT_DATE_CONFIDENCE = 0.5
-# Sentences at the top of a document that hold its main news (the headline and the lead).
-LEAD_SENTENCES = 2
 
 
 @dataclass(slots=True)
@@ -146,9 +144,19 @@ def merge_mentions(mentions: list[Mention], doc: Document, rules: EventRules) ->
     return events
 
 
-def _mark_main(events: list[Event], doc: Document) -> None:
+def _lead_end(doc: Document) -> int:
+    """End of the lead: the first sentence, and the next one when the first is a headline."""
     sentences = doc.layer("sentences")
-    lead_end = sentences[min(LEAD_SENTENCES, len(sentences)) - 1].end if sentences else 0
+    if not sentences:
+        return 0
+    first = doc.text[sentences[0].start : sentences[0].end].rstrip()
+    if first[-1:] in ".!?…»\"”" or len(sentences) == 1:
+        return sentences[0].end
+    return sentences[1].end
+
+
+def _mark_main(events: list[Event], doc: Document) -> None:
+    lead_end = _lead_end(doc)
     for event in events:
         event.main = any(m.start < lead_end for m in event.mentions if not m.anaphoric)
     if events and not any(e.main for e in events):

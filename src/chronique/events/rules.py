@@ -75,11 +75,27 @@ class EventRules:
         return None
 
     def demonym(self, word: str) -> tuple[str, str] | None:
-        """(country, English adjective) for a demonym such as `turque`, else None."""
+        """(country, English adjective) for a demonym such as `turque`: this file's, else the gazetteer's."""
         for pattern, country, adjective in self.demonyms:
             if pattern.fullmatch(word):
                 return country, adjective
+        if self.lang == "en" and not word[:1].isupper():
+            return None  # "us", "turkish delight": English demonyms are capitalised
+        return _gazetteer_demonym(word, self.lang)
+
+
+@functools.cache
+def _gazetteer_demonym(word: str, lang: str) -> tuple[str, str] | None:
+    try:
+        from chronique.entities import registry
+    except ImportError:  # the entities stage is optional for this module
         return None
+    found = registry().demonym(word, lang)
+    if found is None or not found.country:
+        return None
+    english = sorted((f for f, code in registry().demonym_forms("en").items() if code == found.country), key=len)
+    adjective = next((f for f in english if " " not in f and len(f) > 3), found.name)
+    return found.name, adjective.title()
 
 
 def _compile(pattern: str, *, ignore_case: bool = True) -> re.Pattern[str]:
@@ -106,7 +122,7 @@ def event_rules(lang: str | None) -> EventRules:
         anaphor=tuple(_compile(rule["pattern"]) for rule in data.get("anaphor", [])),
         novelty=tuple(_compile(rule["pattern"]) for rule in data.get("novelty", [])),
         place=tuple(_compile(rule["pattern"]) for rule in data.get("place", [])),
-        place_nouns=frozenset(data.get("place_nouns", [])),
+        place_nouns=frozenset(noun for rule in data.get("place", []) for noun in rule.get("nouns", [])),
         not_event_date=tuple(_compile(rule["pattern"]) for rule in data.get("not_event_date", [])),
         demonym_phrases=tuple(
             DemonymPhrase(rule["role"], _compile(rule["pattern"], ignore_case=not case_sensitive), rule["english"])

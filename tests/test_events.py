@@ -1,0 +1,283 @@
+"""Stage `events` on hand-built documents: text, sentences, timex and entities written here (#4)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from chronique.events import extract_events, find_triggers
+from chronique.events.merge import DOCUMENT_DATE_CONFIDENCE
+from chronique.model import Document, FuzzyDate, Span
+
+# Canonical names of the mentions the tests use: surface → (type, canonical English name).
+ENTITIES = {
+    "Emmanuel Macron": ("person", "Emmanuel Macron"),
+    "M. Macron": ("person", "Emmanuel Macron"),
+    "Macron": ("person", "Emmanuel Macron"),
+    "Olaf Scholz": ("person", "Olaf Scholz"),
+    "Scholz": ("person", "Olaf Scholz"),
+    "Pedro Sánchez": ("person", "Pedro Sánchez"),
+    "Joe Biden": ("person", "Joe Biden"),
+    "Biden": ("person", "Joe Biden"),
+    "Xi Jinping": ("person", "Xi Jinping"),
+    "Berlin": ("city", "Berlin"),
+    "Madrid": ("city", "Madrid"),
+    "Lyon": ("city", "Lyon"),
+    "Naples": ("city", "Naples"),
+    "Bali": ("region", "Bali"),
+    "Paris": ("city", "Paris"),
+    "Pékin": ("city", "Beijing"),
+    "Allemagne": ("country", "Germany"),
+    "Espagne": ("country", "Spain"),
+    "France": ("country", "France"),
+    "Italie": ("country", "Italy"),
+    "Chine": ("country", "China"),
+    "Germany": ("country", "Germany"),
+    "Italy": ("country", "Italy"),
+}
+
+
+def build(
+    text: str, *, lang: str = "fr", dct: str | None = "2023-05-10", timex: dict[str, str] | None = None
+) -> Document:
+    """A document with sentences, entities (from ENTITIES) and timex (surface → value) set by hand."""
+    doc = Document(raw=text, source="test", lang=lang)
+    doc.published = FuzzyDate.parse(dct, provenance="metadata") if dct else None
+    sentences = [
+        Span(m.start(), m.end(), "sentence")
+        for m in re.finditer(r"[^.!?\n]+[.!?]?", text)
+        if m.group().strip()
+    ]
+    doc.set_layer("sentences", sentences)
+    entities: list[Span] = []
+    for surface in sorted(ENTITIES, key=len, reverse=True):
+        for match in re.finditer(rf"\b{re.escape(surface)}\b", text):
+            if any(e.start <= match.start() < e.end for e in entities):
+                continue
+            label, name = ENTITIES[surface]
+            slug = name.lower().replace(" ", "-")
+            entities.append(Span(match.start(), match.end(), label, {"entity_id": slug, "name": name}))
+    doc.set_layer("entities", entities)
+    spans = []
+    for surface, value in (timex or {}).items():
+        start = text.index(surface)
+        spans.append(Span(start, start + len(surface), "DATE", {"value": value, "rule": "test"}))
+    doc.set_layer("timex", spans)
+    return extract_events(doc)
+
+
+def events(doc: Document) -> list[dict[str, Any]]:
+    return [
+        {
+            "type": e.label,
+            "participants": sorted(p["name"] for p in e.attrs["participants"]),
+            "place": e.attrs["place"]["name"] if e.attrs["place"] else None,
+            "date": e.attrs["date"]["value"] if e.attrs["date"] else None,
+            "status": e.attrs["status"],
+            "main": e.attrs["main"],
+        }
+        for e in doc.layer("events")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("Macron a rencontré Scholz.", "fr", "meeting"),
+        ("Les deux hommes ont eu un tête-à-tête.", "fr", "meeting"),
+        ("Il s'est entretenu avec le chancelier.", "fr", "meeting"),
+        ("lors d'un entretien téléphonique mardi", "fr", "phone_call"),
+        ("Il a parlé par téléphone au président.", "fr", "phone_call"),
+        ("Ils ont signé un accord.", "fr", "agreement"),
+        ("Le séisme a frappé la ville.", "fr", "disaster"),
+        ("Biden spoke by phone with Xi.", "en", "phone_call"),
+        ("They are expected to meet in Bali.", "en", "meeting"),
+        ("The bank collapsed on Friday.", "en", "economy"),
+    ],
+)
+def test_trigger_types(text: str, lang: str, expected: str) -> None:
+    assert expected in {t.type for t in find_triggers(text, lang)}
+
+
+def test_planned_visit_for_talks_is_a_meeting_with_place_and_date() -> None:
+    doc = build(
+        "Le président Emmanuel Macron se rend, vendredi 12 mai, en Allemagne pour des discussions avec "
+        "le chancelier Olaf Scholz. Les deux dirigeants parleront de l'énergie.",
+        timex={"vendredi 12 mai": "2023-05-12"},
+    )
+    assert events(doc) == [
+        {
+            "type": "meeting",
+            "participants": ["Emmanuel Macron", "Olaf Scholz"],
+            "place": "Germany",
+            "date": "2023-05-12",
+            "status": "planned",
+            "main": True,
+        }
+    ]
+    assert len(doc.layer("events")[0].attrs["mentions"]) >= 2  # "les deux dirigeants parleront" joined it
+
+
+def test_two_events_of_one_sentence_keep_their_own_dates_and_subject() -> None:
+    doc = build(
+        "Après avoir rencontré Olaf Scholz à Berlin mardi, Emmanuel Macron a parlé mercredi par téléphone "
+        "à Pedro Sánchez.",
+        timex={"mardi": "2023-05-09", "mercredi": "2023-05-10"},
+    )
+    got = {e["type"]: e for e in events(doc)}
+    assert got["meeting"]["participants"] == ["Emmanuel Macron", "Olaf Scholz"]
+    assert got["meeting"]["place"] == "Berlin"
+    assert got["meeting"]["date"] == "2023-05-09"
+    assert got["phone_call"]["participants"] == ["Emmanuel Macron", "Pedro Sánchez"]
+    assert got["phone_call"]["place"] is None  # a phone call has no single place
+    assert got["phone_call"]["date"] == "2023-05-10"
+
+
+def test_demonyms_name_the_actors_of_an_attack_and_the_border_its_place() -> None:
+    doc = build(
+        "La crise a suivi la destruction, en mars 2019, d'un drone français par la chasse italienne "
+        "à la frontière espagnole.",
+        timex={"mars 2019": "2019-03"},
+    )
+    assert events(doc) == [
+        {
+            "type": "attack",
+            "participants": ["France", "Italy"],
+            "place": "Spanish border",
+            "date": "2019-03",
+            "status": "happened",
+            "main": True,
+        }
+    ]
+
+
+def test_capitals_acting_stand_for_their_countries() -> None:
+    doc = build(
+        "Paris et Berlin, alliés de Madrid, ont annoncé le 2 mai à Naples un accord sur le gaz.",
+        timex={"le 2 mai": "2023-05-02"},
+    )
+    [event] = events(doc)
+    assert event["type"] == "agreement"
+    assert event["participants"] == ["France", "Germany"]  # Madrid is a genitive, not an actor
+    assert event["place"] == "Naples"
+    assert event["date"] == "2023-05-02"
+
+
+def test_an_anaphoric_mention_joins_its_event_without_arguments() -> None:
+    doc = build(
+        "Emmanuel Macron doit effectuer lundi une visite à Madrid pour des entretiens avec Pedro Sánchez. "
+        "Cette visite survient alors que la Chine et l'Italie négocient à Pékin.",
+        timex={"lundi": "2023-05-15"},
+    )
+    [event] = doc.layer("events")
+    assert event.label == "meeting"
+    assert event.attrs["place"]["name"] == "Madrid"
+    assert {p["name"] for p in event.attrs["participants"]} == {"Emmanuel Macron", "Pedro Sánchez"}
+    assert len(event.attrs["mentions"]) >= 3  # visite, entretiens, cette visite
+
+
+def test_a_new_meeting_is_not_the_past_one() -> None:
+    doc = build(
+        "Il y a un an, Emmanuel Macron et Olaf Scholz s'étaient retrouvés à Berlin. "
+        "Une nouvelle rencontre aura lieu à Lyon jeudi.",
+        timex={"Il y a un an": "2022-05", "jeudi": "2023-05-11"},
+    )
+    got = sorted((e["place"], e["date"], e["status"]) for e in events(doc))
+    assert got == [("Berlin", "2022-05", "happened"), ("Lyon", "2023-05-11", "planned")]
+
+
+def test_main_news_without_a_date_takes_the_document_date_never_finer() -> None:
+    doc = build("Emmanuel Macron et Olaf Scholz ont eu un tête-à-tête à Berlin.", dct="2023-05")
+    [event] = doc.layer("events")
+    assert event.attrs["main"] is True
+    assert event.attrs["date"]["value"] == "2023-05"  # a month-level document date stays a month
+    assert event.attrs["date"]["confidence"] <= DOCUMENT_DATE_CONFIDENCE
+    assert event.attrs["timex"] is None
+
+
+def test_background_event_without_a_date_stays_undated() -> None:
+    doc = build(
+        "Emmanuel Macron a rencontré Olaf Scholz à Berlin mardi. Macron avait aussi rencontré Pedro Sánchez "
+        "à Madrid.",
+        timex={"mardi": "2023-05-09"},
+    )
+    background = [e for e in events(doc) if e["place"] == "Madrid"]
+    assert background == [
+        {
+            "type": "meeting",
+            "participants": ["Emmanuel Macron", "Pedro Sánchez"],
+            "place": "Madrid",
+            "date": None,
+            "status": "happened",
+            "main": False,
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Emmanuel Macron doit rencontrer Olaf Scholz à Berlin.", "planned"),
+        ("Emmanuel Macron a rencontré Olaf Scholz à Berlin.", "happened"),
+        ("L'Élysée a démenti toute rencontre entre Emmanuel Macron et Olaf Scholz à Berlin.", "denied"),
+    ],
+)
+def test_status(text: str, status: str) -> None:
+    assert [e["status"] for e in events(build(text))] == [status]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "La rencontre a duré trois heures.",  # no participant, no place
+        "Emmanuel Macron a déclaré que la situation était grave.",  # an undated statement is not news
+        "Le conflit a fait des centaines de milliers de morts en France.",  # an undated toll is a figure
+    ],
+)
+def test_no_event_without_enough_evidence(text: str) -> None:
+    assert events(build(text)) == []
+
+
+def test_english_without_a_parse_uses_the_sentence() -> None:
+    doc = build(
+        "Joe Biden hosted Olaf Scholz for talks on Friday in the Baltic resort of Naples.",
+        lang="en",
+        timex={"Friday": "2023-05-12"},
+    )
+    assert events(doc) == [
+        {
+            "type": "meeting",
+            "participants": ["Joe Biden", "Olaf Scholz"],
+            "place": "Naples",
+            "date": "2023-05-12",
+            "status": "planned",
+            "main": True,
+        }
+    ]
+
+
+def test_spans_follow_the_contract() -> None:
+    doc = build("Emmanuel Macron a rencontré Olaf Scholz à Berlin mardi.", timex={"mardi": "2023-05-09"})
+    [event] = doc.layer("events")
+    assert doc.text[event.start : event.end] == "rencontré"
+    assert set(event.attrs) >= {
+        "participants",
+        "place",
+        "date",
+        "status",
+        "main",
+        "sentence",
+        "timex",
+        "mentions",
+    }
+    start, end = event.attrs["sentence"]
+    assert doc.text[start:end].startswith("Emmanuel Macron")
+    assert doc.text[slice(*event.attrs["timex"])] == "mardi"
+    FuzzyDate.from_dict(event.attrs["date"])  # a valid FuzzyDate
+    assert all(set(p) == {"entity_id", "name"} for p in event.attrs["participants"])
+
+
+def test_a_language_without_rules_gives_an_empty_layer() -> None:
+    assert build("Der Kanzler traf den Präsidenten.", lang="de").layer("events") == []
