@@ -12,6 +12,7 @@ from chronique.cli import clean  # noqa: F401  isort: skip
 from chronique.cli import timeline  # noqa: F401  isort: skip
 from chronique.cli import serve  # noqa: F401  isort: skip
 from chronique.cli import entities  # noqa: F401  isort: skip
+from chronique.cli import extract  # noqa: F401  isort: skip
 
 __all__ = ["app", "main"]
 
