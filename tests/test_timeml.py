@@ -12,9 +12,12 @@ from chronique.evaluate.timeml import GoldTimex, read_timeml, read_timeml_dir, s
 TML = """<?xml version="1.0" encoding="UTF-8"?>
 <TimeML>
 <DOCID>t</DOCID>
-<DCT><TIMEX3 tid="t0" type="DATE" value="1999-05-17" functionInDocument="CREATION_TIME">1999-05-17</TIMEX3></DCT>
-<TEXT>Il est arrivé <TIMEX3 tid="t1" type="DATE" value="1999-05-16">hier</TIMEX3> pour <EVENT eid="e1">rester</EVENT>
-<TIMEX3 tid="t2" type="DURATION" value="P2W">deux <SIGNAL sid="s1">semaines</SIGNAL></TIMEX3> &amp; plus.</TEXT>
+<DCT><TIMEX3 tid="t0" type="DATE" value="1999-05-17"
+ functionInDocument="CREATION_TIME">1999-05-17</TIMEX3></DCT>
+<TEXT>Il est arrivé <TIMEX3 tid="t1" type="DATE" value="1999-05-16">hier</TIMEX3> pour \
+<EVENT eid="e1">rester</EVENT>
+<TIMEX3 tid="t2" type="DURATION" value="P2W">deux <SIGNAL sid="s1">semaines</SIGNAL></TIMEX3> \
+&amp; plus.</TEXT>
 </TimeML>
 """
 
@@ -36,12 +39,12 @@ def test_read_timeml_offsets_and_dct(tmp_path: Path) -> None:
 def test_bad_files_raise_input_error(tmp_path: Path, content: str) -> None:
     path = tmp_path / "bad.tml"
     path.write_text(content, encoding="utf-8")
-    with pytest.raises(InputError, match="bad.tml"):
+    with pytest.raises(InputError, match=r"bad\.tml"):
         read_timeml(path)
 
 
 def test_empty_directory(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="no .tml"):
+    with pytest.raises(InputError, match=r"no \.tml"):
         read_timeml_dir(tmp_path)
 
 

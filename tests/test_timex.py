@@ -33,13 +33,14 @@ def values(text: str, lang: str = "fr", dct: Any = None) -> list[tuple[str, str]
         ("fr", "Il viendra mardi prochain.", "2017-09-26", ("mardi prochain", "2017-10-03")),
         ("fr", "Il est venu mardi dernier.", "2017-09-26", ("mardi dernier", "2017-09-19")),
         # weekday and date agree: the year follows
-        ("fr", "Rendez-vous le vendredi 29 septembre.", "2017-08-01", ("le vendredi 29 septembre", "2017-09-29")),
+        ("fr", "Rendez-vous le vendredi 29.", "2017-08-01", ("le vendredi 29", "2017-09-29")),
+        ("fr", "RDV vendredi 29 septembre", "2017-08-01", ("vendredi 29 septembre", "2017-09-29")),
         ("fr", "jeudi 28 septembre", "2018-01-10", ("jeudi 28 septembre", "2017-09-28")),
         # relative days and parts of days
         ("fr", "Il est arrivé hier soir.", "2017-09-26", ("hier soir", "2017-09-25TEV")),
         ("fr", "Demain matin, il partira.", "2017-09-26", ("Demain matin", "2017-09-27TMO")),
         # numbers in words
-        ("fr", "Il y a deux semaines, le texte a été voté.", "2017-09-26", ("Il y a deux semaines", "2017-W37")),
+        ("fr", "Il y a deux semaines, on a voté.", "2017-09-26", ("Il y a deux semaines", "2017-W37")),
         ("fr", "Il y a un an et demi, ils s'étaient vus.", "2021-09-28", ("Il y a un an et demi", "2020-03")),
         ("fr", "dans vingt-cinq jours", "2017-09-26", ("dans vingt-cinq jours", "2017-10-21")),
         # periods and modifiers
@@ -125,7 +126,7 @@ def test_stage_on_a_hand_built_document(make_doc: Any) -> None:
     doc = registered_stages()["timex"].factory(Settings())(doc)
     (span,) = doc.layer("timex")
     assert isinstance(span, Span)
-    assert (doc.text[span.start : span.end], span.label, span.attrs["value"]) == ("jeudi", "DATE", "2017-09-28")
+    assert (span.text_of(doc.text), span.label, span.attrs["value"]) == ("jeudi", "DATE", "2017-09-28")
     assert span.attrs["rule"] and span.attrs["anchored"] is True
 
 
@@ -138,11 +139,13 @@ def test_stage_without_rules_for_the_language(make_doc: Any) -> None:
 def test_to_timeml_reads_back(tmp_path: Path) -> None:
     text = "Le 3 mars 2015, il a parlé <fort> & hier."
     path = tmp_path / "doc.tml"
-    path.write_text(to_timeml(text, tag(text, lang="fr", dct="2015-03-10"), dct="2015-03-10"), encoding="utf-8")
+    tml = to_timeml(text, tag(text, lang="fr", dct="2015-03-10"), dct="2015-03-10")
+    path.write_text(tml, encoding="utf-8")
     back = read_timeml(path)
     assert back.text == text
     assert str(back.dct) == "2015-03-10"
-    assert [(t.text, t.value) for t in back.timexes] == [("Le 3 mars 2015", "2015-03-03"), ("hier", "2015-03-09")]
+    found = [(t.text, t.value) for t in back.timexes]
+    assert found == [("Le 3 mars 2015", "2015-03-03"), ("hier", "2015-03-09")]
 
 
 def test_python_api_rows() -> None:
@@ -170,10 +173,9 @@ def test_cli_file_and_jsonl(tmp_path: Path) -> None:
     result = runner.invoke(app, ["timex", "--jsonl", str(batch)])
     assert result.exit_code == 0
     lines = [json.loads(line) for line in result.stdout.splitlines()]
-    assert lines == [
-        {"id": "a", "timexes": [{"start": 8, "end": 17, "text": "yesterday", "type": "DATE", "value": "1998-08-06"}]},
-        {"id": "b", "timexes": [{"start": 0, "end": 4, "text": "hier", "type": "DATE", "value": "2017-09-25"}]},
-    ]
+    yesterday = {"start": 8, "end": 17, "text": "yesterday", "type": "DATE", "value": "1998-08-06"}
+    hier = {"start": 0, "end": 4, "text": "hier", "type": "DATE", "value": "2017-09-25"}
+    assert lines == [{"id": "a", "timexes": [yesterday]}, {"id": "b", "timexes": [hier]}]
     assert "skipped" in result.stderr
 
 

@@ -175,6 +175,24 @@ def _pick_year(
     return best[1] if best else dct.year
 
 
+def _month_of_weekday_day(dct: dt.date, day: int, weekday: int, direction: str | None) -> dt.date | None:
+    """The date nearest `dct` (within two months, after the tense) that is this day and weekday."""
+    best: tuple[float, dt.date] | None = None
+    for shift in range(-2, 3):
+        first = _shift_months(dct.replace(day=1), shift)
+        try:
+            when = first.replace(day=day)
+        except ValueError:
+            continue
+        if when.isoweekday() != weekday:
+            continue
+        delta = (when - dct).days
+        cost = abs(delta) * (TENSE_FACTOR if direction == "past" and delta > 0 else 1)
+        if best is None or cost < best[0]:
+            best = (cost, when)
+    return best[1] if best else None
+
+
 def _time_suffix(parts: Mapping[str, Any], recipe: Mapping[str, Any]) -> str:
     if parts.get("hour") is not None:
         return f"T{int(parts['hour']):02d}:{int(parts.get('minute') or 0):02d}"
@@ -338,8 +356,11 @@ class _Resolver:
             except ValueError:
                 return f"{year:04d}-{month:02d}" + time, anchored, direction
         elif day is not None:
-            # "les 6 et 13 avril": the month comes from a following date (looked ahead by the rule)
-            return "XXXX-XX-" + f"{day:02d}", False, direction
+            # "vendredi 29": the month near the document date in which the 29th is a Friday
+            found = _month_of_weekday_day(dct, int(day), weekday, direction) if dct and weekday else None
+            if found is None:
+                return f"XXXX-XX-{day:02d}" + time, False, direction
+            base, anchored = found, True
         elif month is not None:
             if year is None:
                 if dct is None:
