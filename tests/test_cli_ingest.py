@@ -96,6 +96,14 @@ def test_docs_formats(corpus: Path, db: str) -> None:
     assert run("docs", "--db", db, "--csv")[1] == run("docs", "--db", db, "-f", "csv")[1]
     found = json.loads(run("docs", "--db", db, "--json", "--search", "securite")[1])
     assert [Path(r["source"]).name for r in found] == ["singapour.txt"]
+    dated = json.loads(run("docs", "--db", db, "--json", "--since", "2018-06-30", "--until", "2018-07-31")[1])
+    assert [Path(r["source"]).name for r in dated] == ["singapour.txt"]  # the month 2018-06 may end then
+    story = json.loads(run("docs", "--db", db, "--json", "--story", found[0]["id"][:6])[1])
+    assert [r["id"] for r in story] == [found[0]["id"]]
+    by_source = json.loads(run("docs", "--db", db, "--json", "--source", rows[1]["source"][:-4])[1])
+    assert [r["id"] for r in by_source] == [rows[1]["id"]]
+    code, _, err = run("docs", "--db", db, "--since", "June")
+    assert code == 1 and "YYYY-MM-DD" in err
 
 
 def test_docs_without_a_database_says_what_to_do(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ their own tables use `Store.connection` inside `Store.transaction()`.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import sqlite3
@@ -414,6 +415,12 @@ class Store:
         `source` matches a prefix of the source path; `since`/`until` (ISO days) keep documents whose
         date may fall in that range; `search` is an FTS5 query over title and text, accents folded.
         """
+        for name, day in (("since", since), ("until", until)):
+            if day is not None:
+                try:
+                    dt.date.fromisoformat(day)
+                except ValueError as exc:
+                    raise QueryError(f"{name} {day!r}: give a day as YYYY-MM-DD") from exc
         where: list[str] = []
         params: list[Any] = []
         if lang is not None:

@@ -83,17 +83,27 @@ def docs_command(
     search: Annotated[
         str | None, typer.Option("--search", "-s", help="Full-text query (accents ignored).")
     ] = None,
-    story: Annotated[str | None, typer.Option("--story", help="Only the documents of this story.")] = None,
+    story: Annotated[
+        str | None, typer.Option("--story", help="Only the documents of this story (an id or its start).")
+    ] = None,
+    source: Annotated[str | None, typer.Option("--source", help="Only sources starting with this.")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Dated on or after this day (YYYY-MM-DD).")
+    ] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Dated on or before this day.")] = None,
     limit: Annotated[int | None, typer.Option("--limit", "-n", help="At most this many.", min=1)] = None,
 ) -> None:
     """List the stored documents: id, date, language, source, title and story.
 
-    Example: chronique docs --db news.db --search "sommet de Singapour" --csv
+    Example: chronique docs --db news.db --search "sommet de Singapour" --since 2018-06-01 --csv
     """
     fmt = "json" if as_json else "csv" if as_csv else fmt
     with _open_readonly(db) as store:
         try:
-            rows = store.documents(lang=lang, search=search, story=story, limit=limit)
+            story_id = store.resolve(story) if story else None
+            rows = store.documents(
+                lang=lang, search=search, story=story_id, source=source, since=since, until=until, limit=limit
+            )
         except ChroniqueError as exc:
             fail(str(exc))
     print_rows([row.to_dict() for row in rows], DOC_COLUMNS, fmt)
