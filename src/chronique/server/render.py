@@ -56,13 +56,11 @@ class Strings:
                 return self(one)
         return self(key, n=n)
 
-    def type_name(self, event_type: str) -> str:
-        names = self.get("type_names")
-        return (
-            str(names.get(event_type, event_type.replace("_", " ")))
-            if isinstance(names, dict)
-            else event_type
-        )
+    def type_name(self, event_type: str, table: str = "type_names") -> str:
+        """The name of an event type (or, with table="entity_type_names", of an entity type)."""
+        names = self.get(table)
+        fallback = event_type.replace("_", " ")
+        return str(names.get(event_type, fallback)) if isinstance(names, dict) else fallback
 
 
 @functools.cache
