@@ -119,6 +119,13 @@ def test_text_encodings(tmp_path: Path, encoded: bytes, name: str) -> None:
     assert "\r" not in doc.raw and not doc.raw.startswith("\ufeff")
 
 
+def test_mostly_utf8_with_a_stray_byte_is_not_read_as_cp1252(tmp_path: Path) -> None:
+    data = ARTICLE_FR.encode("utf-8") + b"\n\nCaf\xe9 offert." + "\n\nLa sécurité était renforcée.".encode()
+    [doc] = only_docs(list(read([write(tmp_path / "a.txt", data)])))
+    assert doc.raw.startswith(ARTICLE_FR) and "La sécurité était renforcée." in doc.raw
+    assert "Caf\ufffd offert." in doc.raw
+
+
 def test_same_file_same_id(tmp_path: Path) -> None:
     path = write(tmp_path / "a.txt", ARTICLE_FR)
     first = only_docs(list(read([path])))[0]

@@ -78,6 +78,9 @@ METADATA_CONFIDENCE = 0.9
 # binary (images, PDFs, archives); real articles, even badly encoded ones, stay far below.
 BINARY_CONTROL_SHARE = 0.05
 _SNIFF_BYTES = 8192
+# Text that is not valid UTF-8 is still read as UTF-8 when its valid non-ASCII characters outnumber
+# the invalid bytes this many times (a cp1252 text has almost no valid UTF-8 sequence).
+UTF8_MAJORITY = 4
 # A cp1252 reading is kept when this share of its non-ASCII characters are accented letters or
 # typographic signs, and they are at most this share of all letters (French prose: ~4%, Russian
 # misread as cp1252: ~100%).
@@ -325,6 +328,12 @@ def decode(data: bytes, source: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    # Mostly UTF-8 with a few stray bytes (a scrape that glued two encodings): keep the UTF-8 reading,
+    # the stray bytes become U+FFFD; read as cp1252 it would turn every "é" into "Ã©".
+    mostly = data.decode("utf-8-sig", errors="replace")
+    stray = mostly.count("\ufffd")
+    if sum(1 for c in mostly if ord(c) > 127) - stray >= UTF8_MAJORITY * stray:
+        return mostly
     try:
         western = data.decode("cp1252")
     except UnicodeDecodeError:
