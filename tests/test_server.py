@@ -338,3 +338,66 @@ def test_document_dated_by_the_corpus(linked_db: Path, tmp_path: Path, entries: 
     with TestClient(create_app(copy)) as test_client:
         assert test_client.get(f"/documents/{doc_id}.json").json()["borrowed_date"]["value"] == "2017-09"
         assert "daté par les documents liés" in test_client.get(f"/documents/{doc_id}", headers=HTML).text
+
+
+FUZZ_PATHS = (
+    "/timeline",
+    "/timeline.json",
+    "/timeline.csv",
+    "/documents.json",
+    "/entities",
+    "/search.json",
+    "/ask.json",
+    "/events/x.json",
+    "/documents/abcd",
+    "/entities/sochi.json",
+)
+FUZZ_PARAMS = (
+    "q",
+    "entity",
+    "type",
+    "from",
+    "to",
+    "source",
+    "main_only",
+    "lang",
+    "limit",
+    "offset",
+    "hl",
+    "context",
+)
+FUZZ_VALUES = (
+    "",
+    "'",
+    '"',
+    "-1",
+    "0",
+    "1e9",
+    "9" * 30,
+    "2017-02-30",
+    "NaN",
+    "<script>",
+    "\x00",
+    "l'économie",
+    "a" * 600,
+    "true",
+    "de",
+    "1-2",
+    "OR",
+    "NEAR(",
+    "../../etc/passwd",
+    "😀",
+)
+
+
+def test_no_parameter_ever_gets_a_500(linked_db: Path) -> None:
+    """A deterministic sweep of odd values over every endpoint: 2xx or 4xx, never 5xx."""
+    import random
+
+    rng = random.Random(6)
+    with TestClient(create_app(linked_db), raise_server_exceptions=False) as test_client:
+        for _ in range(300):
+            params = {rng.choice(FUZZ_PARAMS): rng.choice(FUZZ_VALUES) for _ in range(rng.randint(1, 3))}
+            url = rng.choice(FUZZ_PATHS)
+            response = test_client.get(url, params=params, headers=rng.choice([HTML, {}]))
+            assert response.status_code < 500, (url, params, response.text[:300])
