@@ -72,6 +72,23 @@ def test_near_duplicate_joins_the_story(store: Store, variant: str) -> None:
     assert dedup.NEAR_DUPLICATE_THRESHOLD <= row.similarity < 1.0
 
 
+def test_a_shortened_copy_joins_the_story(store: Store) -> None:
+    first = Document(raw=ARTICLE + "\n\n" + OTHER, source="afp/long.txt")
+    teaser = Document(raw="\n\n".join(ARTICLE.split("\n\n")[:2]), source="rss/1")  # first two paragraphs
+    store.add([first, teaser])
+    row = store.row(teaser.id)
+    assert row.story_id == first.id
+    assert row.similarity is not None and row.similarity < dedup.NEAR_DUPLICATE_THRESHOLD  # not by Jaccard
+
+
+@pytest.mark.parametrize(
+    ("jaccard", "sizes", "expected"),
+    [(1.0, (100, 100), 1.0), (0.5, (100, 50), 1.0), (0.25, (300, 100), 0.8), (0.0, (10, 10), 0.0)],
+)
+def test_containment(jaccard: float, sizes: tuple[int, int], expected: float) -> None:
+    assert dedup.containment(jaccard, *sizes) == pytest.approx(expected)
+
+
 def test_different_articles_are_different_stories(store: Store) -> None:
     a, b = Document(raw=ARTICLE, source="a.txt"), Document(raw=OTHER, source="b.txt")
     assert store.add([a, b]).duplicates == 0
