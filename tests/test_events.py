@@ -281,3 +281,29 @@ def test_spans_follow_the_contract() -> None:
 
 def test_a_language_without_rules_gives_an_empty_layer() -> None:
     assert build("Der Kanzler traf den Präsidenten.", lang="de").layer("events") == []
+
+
+def test_python_api_and_cli_extract_agree(tmp_path: Any) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    import chronique
+    from chronique.cli import app
+
+    text = "Emmanuel Macron a rencontré Olaf Scholz à Berlin mardi. « Nous avons parlé de l'énergie », a dit Olaf Scholz."
+    doc = chronique.extract(text, lang="fr", dct="2023-05-10")
+    assert [(e.label, e.attrs["place"]["name"], e.attrs["date"]["value"]) for e in doc.layer("events")] == [
+        ("meeting", "Berlin", "2023-05-09")
+    ]
+    path = tmp_path / "a.txt"
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(app, ["extract", str(path), "--dct", "2023-05-10", "--lang", "fr", "--json"])
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.output)
+    assert [e["label"] for e in printed["events"]] == ["meeting"]
+    assert printed["events"][0]["text"] == "rencontré"
+    assert printed["quotes"][0]["attrs"]["speaker"]["name"] == "Olaf Scholz"
+    assert {"entities", "figures", "published"} <= set(printed)
+    bad = CliRunner().invoke(app, ["extract", str(path), "--dct", "mardi"])
+    assert bad.exit_code == 1 and "--dct" in bad.output

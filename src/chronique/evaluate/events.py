@@ -13,8 +13,8 @@ gold value, or when it is the document date given for main news without a date o
 within a month-level gold date (the seeds accept the publication day for a meeting the text does not
 date, and a day is what the document date gives).
 
-Main events: the dev articles do not mark them; the first event of each article's list is its
-headline event there, and is taken as its main event.
+Main events: the gold does not mark them; the first event of each document's list is its headline
+event in both files, and is taken as its main event.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ __all__ = [
     "EventCase",
     "EventScores",
     "GoldEvent",
+    "article_cases",
     "evaluate_events",
     "load_article_cases",
     "load_seed_cases",
@@ -212,11 +213,14 @@ class EventScores:
         """Extracted events that are gold events (a lower bound: the gold does not list every event)."""
         return len(self.pairs) / self.extracted if self.extracted else 0.0
 
-    def accuracy(self, name: str) -> float:
-        """Share of found events whose field `name` (type, date, place, participants, status) is right."""
+    def accuracy(self, name: str) -> float | None:
+        """Share of found events whose field `name` (type, date, place, participants, status) is right.
+
+        None when no found event has that field in the gold (the dev articles give no status).
+        """
         values = [getattr(p, f"{name}_ok") for p in self.pairs]
         values = [v for v in values if v is not None]
-        return sum(values) / len(values) if values else 0.0
+        return sum(values) / len(values) if values else None
 
     @property
     def all_right(self) -> float:
@@ -243,14 +247,14 @@ class EventScores:
             "found": len(self.pairs),
             "recall": round(self.recall, 4),
             "precision": round(self.precision, 4),
-            "type": round(self.accuracy("type"), 4),
-            "date": round(self.accuracy("date"), 4),
-            "place": round(self.accuracy("place"), 4),
-            "participants": round(self.accuracy("participants"), 4),
-            "status": round(self.accuracy("status"), 4),
+            **{name: _round(self.accuracy(name)) for name in ("type", "date", "place", "participants", "status")},
             "all_right": round(self.all_right, 4),
             "main_date_place": round(self.main_date_place, 4),
         }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
 
 
 def load_seed_cases(folder: Path) -> list[EventCase]:
@@ -268,15 +272,13 @@ def load_seed_cases(folder: Path) -> list[EventCase]:
         dct = FuzzyDate.parse(gold["dct_for_eval"], provenance=Provenance.METADATA, evidence="dct_for_eval")
         doc = read_text((folder / name).read_text(encoding="utf-8"), name, lang=gold.get("lang"))
         doc.published = dct
-        events = [GoldEvent.from_dict(e, main=False, seeds=True) for e in gold["events"]]
+        events = [GoldEvent.from_dict(e, main=n == 0, seeds=True) for n, e in enumerate(gold["events"])]
         cases.append(EventCase(name, doc, events, "seeds"))
     return cases
 
 
 def load_article_cases(path: Path) -> list[EventCase]:
     """Dev articles (JSONL: `id`, `text`, `url`, `lang`, `events`); the pipeline dates them itself."""
-    from chronique.readers import read_text
-
     cases = []
     with path.open(encoding="utf-8") as handle:
         for number, line in enumerate(handle, 1):
@@ -284,14 +286,27 @@ def load_article_cases(path: Path) -> list[EventCase]:
                 continue
             try:
                 record = json.loads(line)
-                case_id = str(record.get("id") or f"{path.name}:{number}")
-                doc = read_text(str(record["text"]), case_id, url=record.get("url"), lang=record.get("lang"))
-                events = [
-                    GoldEvent.from_dict(e, main=n == 0, seeds=False) for n, e in enumerate(record.get("events") or [])
-                ]
-            except (KeyError, TypeError, ValueError, json.JSONDecodeError) as exc:
-                raise InputError(f"{path}:{number}", f"not an annotated article ({exc})") from exc
-            cases.append(EventCase(case_id, doc, events, str(record.get("group") or "")))
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path}:{number}", f"not JSON ({exc.msg})") from exc
+            cases += article_cases([record], source=f"{path}:{number}")
+    return cases
+
+
+def article_cases(records: Iterable[dict[str, Any]], *, source: str = "record") -> list[EventCase]:
+    """Cases from parsed article records (`text`, `events`, and `id`, `url`, `lang` when known)."""
+    from chronique.readers import read_text
+
+    cases = []
+    for number, record in enumerate(records, 1):
+        try:
+            case_id = str(record.get("id") or f"{source}#{number}")
+            doc = read_text(str(record["text"]), case_id, url=record.get("url"), lang=record.get("lang"))
+            events = [
+                GoldEvent.from_dict(e, main=n == 0, seeds=False) for n, e in enumerate(record.get("events") or [])
+            ]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InputError(source, f"not an annotated article ({exc})", "each line needs text and events") from exc
+        cases.append(EventCase(case_id, doc, events, str(record.get("group") or "")))
     return cases
 
 
