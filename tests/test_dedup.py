@@ -148,7 +148,10 @@ def _pairs_above_threshold(texts: dict[str, str]) -> list[tuple[float, str, str]
         ma, mb = sigs[a].minhash, sigs[b].minhash
         if ma is not None and mb is not None:
             score = dedup.similarity(ma, mb)
-            if score >= dedup.NEAR_DUPLICATE_THRESHOLD:
+            contained = dedup.containment(score, sigs[a].size, sigs[b].size)
+            if score >= dedup.NEAR_DUPLICATE_THRESHOLD or (
+                score >= dedup.CONTAINMENT_MIN_JACCARD and contained >= dedup.CONTAINMENT_THRESHOLD
+            ):
                 found.append((score, a, b))
     return found
 
