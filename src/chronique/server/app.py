@@ -16,7 +16,7 @@ import json
 import re
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
@@ -95,7 +95,6 @@ class Page:
     lang: str
     t: Strings
     json_url: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def url(self, path: str, **params: Any) -> str:
         """`path` with `params` (None and empty values dropped; lists repeat the key)."""
@@ -288,10 +287,11 @@ def create_app(db_path: Path | str, *, writable: bool = False) -> FastAPI:
 
     # -- timeline ------------------------------------------------------------------------------------
 
+    # Export formats of `chronique.timeline.export` offered besides json, with their media types.
     EXPORTS = {
-        "csv": ("csv", "text/csv"),
-        "md": ("md", "text/markdown"),
-        "timelinejs": ("timelinejs", "application/json"),
+        "csv": "text/csv; charset=utf-8",
+        "md": "text/markdown; charset=utf-8",
+        "timelinejs": "application/json",
     }
 
     # Each page's `.json` twin is the decorator nearer the function: decorators apply bottom-up, so it is
@@ -334,12 +334,11 @@ def create_app(db_path: Path | str, *, writable: bool = False) -> FastAPI:
     def timeline_export(fmt: str, store: StoreDep, filters: Filters) -> Response:
         if fmt not in EXPORTS:
             raise QueryError(f"no export {fmt!r}: use json, {', '.join(EXPORTS)}")
-        name, media = EXPORTS[fmt]
-        body = data.export(data.timeline_entries(store, filters), name)
+        body = data.export(data.timeline_entries(store, filters), fmt)
         extension = "json" if fmt == "timelinejs" else fmt
         return Response(
             body,
-            media_type=media + ("; charset=utf-8" if media.startswith("text/") else ""),
+            media_type=EXPORTS[fmt],
             headers={"Content-Disposition": f'attachment; filename="timeline.{extension}"'},
         )
 
