@@ -13,6 +13,7 @@ of the previous question, passed as `context`.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import importlib
 import re
@@ -28,9 +29,8 @@ from chronique.search import EntityIndex, entity_index, fold
 from chronique.server.render import format_date, strings
 from chronique.store import Store
 
-__all__ = ["KINDS", "Answer", "Question", "ask", "parse_question"]
+__all__ = ["Answer", "Question", "ask", "parse_question"]
 
-KINDS = ("how_many", "when", "where", "who", "what")
 MAX_QUESTION_CHARS = 300
 # Entity names are looked for as runs of up to this many words of the question ("Recep Tayyip Erdogan").
 MAX_NAME_WORDS = 4
@@ -308,14 +308,12 @@ def ask(store: Store, question: str, *, context: str | None = None, lang: str | 
         used_context = context if people else ""
         if people:
             # "Combien de fois en 2017 ?" after "Quand se sont-ils rencontrés ?": same people, same event.
-            inherited = {"types": previous.types, "event": previous.event} if not parsed.types else {}
-            parsed = Question(**{**_fields(parsed), "people": tuple(people), **inherited})
+            inherited: dict[str, Any] = (
+                {"types": previous.types, "event": previous.event} if not parsed.types else {}
+            )
+            parsed = dataclasses.replace(parsed, people=tuple(people), **inherited)
     entries = [e for e in _timeline(store, parsed.lang) if _fits(e, parsed, people)]
     return _compose(parsed, entries, used_context)
-
-
-def _fields(question: Question) -> dict[str, Any]:
-    return {name: getattr(question, name) for name in Question.__slots__}
 
 
 def _compose(question: Question, entries: list[dict[str, Any]], context: str) -> Answer:
