@@ -320,10 +320,11 @@ class EntityIndex:
 
     def __init__(self, entities: Iterable[EntitySummary]) -> None:
         self.entities = {e.id: e for e in entities}
-        self._by_key: dict[str, set[str]] = defaultdict(set)
+        by_key: defaultdict[str, set[str]] = defaultdict(set)
         for entity in self.entities.values():
             for key in {entity.id, entity.name, *entity.aliases}:
-                self._by_key[_key(key)].add(entity.id)
+                by_key[_key(key)].add(entity.id)
+        self._by_key = dict(by_key)  # a plain dict: the index is shared by the server's threads
 
     def lookup(self, name: str) -> list[str]:
         """Ids of the entities `name` names: an id, the canonical name, an alias, or words of the name."""
@@ -353,6 +354,11 @@ def _key(name: str) -> str:
     return " ".join(_WORD.findall(fold(name)))
 
 
+# Entity indexes of the last databases read, keyed by path and file version (size, mtime).
+_INDEX_CACHE: dict[tuple[str, tuple[int, ...]], EntityIndex] = {}
+_INDEX_CACHE_SIZE = 8
+
+
 def entity_index(store: Store) -> EntityIndex:
     """The entity index of `store`, rebuilt only when the database file changes."""
     version = _db_version(store.path)
@@ -361,13 +367,10 @@ def entity_index(store: Store) -> EntityIndex:
     if cached is None:
         cached = build_entity_index(store.connection)
         if version:
-            if len(_INDEX_CACHE) >= 8:
+            if len(_INDEX_CACHE) >= _INDEX_CACHE_SIZE:
                 _INDEX_CACHE.pop(next(iter(_INDEX_CACHE)))
             _INDEX_CACHE[key] = cached
     return cached
-
-
-_INDEX_CACHE: dict[tuple[str, tuple[int, ...]], EntityIndex] = {}
 
 
 def _db_version(path: Path) -> tuple[int, ...]:
