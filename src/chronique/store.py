@@ -228,14 +228,16 @@ class Store:
 
     def add(self, docs: Iterable[Document]) -> AddCounts:
         """Store new documents in one transaction, grouping duplicates into stories; known ids are skipped."""
+        batch = list(docs)
         added = skipped = duplicates = 0
+        # Hash before taking the write lock, so that other writers wait only for the inserts.
+        signed = [(doc, dedup.signature(doc.text)) for doc in batch if not self.contains(doc.id)]
         try:
             with self.transaction() as conn:
-                for doc in docs:
-                    if self.contains(doc.id):
+                for doc, sig in signed:
+                    if self.contains(doc.id):  # twice in this batch, or stored meanwhile by another process
                         skipped += 1
                         continue
-                    sig = dedup.signature(doc.text)
                     match = dedup.find_duplicate(conn, sig)
                     if match is None:
                         conn.execute("INSERT INTO stories (id, title) VALUES (?, ?)", (doc.id, doc.title))
@@ -250,7 +252,7 @@ class Store:
             raise StoreError(
                 f"{self.path}: cannot store the batch ({exc}); nothing of it was written"
             ) from exc
-        return AddCounts(added, skipped, duplicates)
+        return AddCounts(added, skipped + len(batch) - len(signed), duplicates)
 
     def _insert(self, doc: Document, story_id: str, match: dedup.Duplicate | None) -> None:
         published = doc.published
