@@ -86,7 +86,7 @@ def _interpret(g: Grammar, pattern: Pattern, m: re.Match[str]) -> tuple[str, dic
     if "clockword" in gd:
         clock = str(g.lookup("clockword", gd["clockword"]) or "12:00")
         parts["hour"], parts["minute"] = (int(x) for x in clock.split(":"))
-    for key in ("relday", "narrday", "cue", "daypart", "mod", "season", "unit", "this", "every"):
+    for key in ("relday", "narrday", "cue", "daypart", "mod", "season", "unit", "this", "every", "holiday"):
         if key in gd:
             recipe[key] = g.lookup(key, gd[key])
     if "this" in gd:
