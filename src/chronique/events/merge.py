@@ -23,6 +23,12 @@ _FAMILIES = {"meeting": "encounter", "visit": "encounter", "summit": "encounter"
 DOCUMENT_DATE_CONFIDENCE = 0.5
 
 
+# The lead ends with the first sentence of at least this many words that ends like a sentence: the
+# headline, a byline and page furniture before it are no sentences (seeds and dev articles: every lead
+# sentence has 15 words or more, no headline ends with a full stop).
+LEAD_MIN_WORDS = 12
+
+
 @dataclass(slots=True)
 class Event:
     mentions: list[Mention] = field(default_factory=list)
@@ -145,14 +151,13 @@ def merge_mentions(mentions: list[Mention], doc: Document, rules: EventRules) ->
 
 
 def _lead_end(doc: Document) -> int:
-    """End of the lead: the first sentence, and the next one when the first is a headline."""
+    """End of the lead: every line up to the first real sentence (headline, bylines, its own text)."""
     sentences = doc.layer("sentences")
-    if not sentences:
-        return 0
-    first = doc.text[sentences[0].start : sentences[0].end].rstrip()
-    if first[-1:] in ".!?…»\"”" or len(sentences) == 1:
-        return sentences[0].end
-    return sentences[1].end
+    for sentence in sentences:
+        words = doc.text[sentence.start : sentence.end].split()
+        if len(words) >= LEAD_MIN_WORDS and words[-1][-1:] in ".!?…»\"”":
+            return sentence.end
+    return sentences[0].end if sentences else 0
 
 
 def _mark_main(events: list[Event], doc: Document) -> None:
