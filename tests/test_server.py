@@ -146,6 +146,7 @@ def test_document_view_marks_layers_and_strikes_removed_lines(
     source = next(s for s in entries[1]["sources"] if s["url"].endswith("/a"))
     doc = client.get(f"/documents/{source['doc_id']}.json").json()
     assert set(doc["layers"]) >= {"removed", "entities", "timex", "events", "sentences"}
+    assert doc["story"]["id"] and doc["borrowed_date"] is None
     page = client.get(
         f"/documents/{source['doc_id']}?hl={source['start']}-{source['end']}", headers=HTML
     ).text
@@ -154,6 +155,7 @@ def test_document_view_marks_layers_and_strikes_removed_lines(
     assert 'href="/entities/sochi" class="m m-entity"' in page
     assert '<span class="m m-event"' in page
     assert page.count('id="evidence"') == 1
+    assert "<td>29 septembre 2021</td><td><code>2021-09-29</code></td>" in page  # the time expressions table
     # The removed line sits where it was: before the first kept sentence.
     text = page[page.index('class="doc-text"') :]
     assert text.index("Accepter les cookies") < text.index("29 septembre") < text.index("était au menu")

@@ -426,8 +426,10 @@ def create_app(db_path: Path | str, *, writable: bool = False) -> FastAPI:
         if doc is None:
             raise NotFound(f"no document {doc_id!r}; list them at /documents.json")
         borrowed = data.borrowed_date(store, doc.id)
+        story = data.story_of(store, doc.id)
         if _json_path(request):
-            return JSONResponse(doc.to_dict() | {"borrowed_date": borrowed.to_dict() if borrowed else None})
+            extra = {"borrowed_date": borrowed.to_dict() if borrowed else None, "story": story}
+            return JSONResponse(doc.to_dict() | extra)
         evidence = tuple(int(n) for n in hl.split("-")) if hl else None
         marked = mark_document(doc, evidence=(evidence[0], evidence[1]) if evidence else None)
         return render(
@@ -435,6 +437,7 @@ def create_app(db_path: Path | str, *, writable: bool = False) -> FastAPI:
             page(request, lang),
             doc=doc,
             borrowed=borrowed,
+            story=story,
             marked=marked,
             entries=data.entries_of_document(store, doc.id, lang=_check_lang(lang)),
         )

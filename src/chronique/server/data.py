@@ -33,6 +33,7 @@ __all__ = [
     "involves",
     "list_documents",
     "source_paths",
+    "story_of",
     "timeline_entries",
 ]
 
@@ -264,6 +265,21 @@ def borrowed_date(store: Store, doc_id: str) -> FuzzyDate | None:
     except sqlite3.OperationalError:  # a store that was never linked
         return None
     return FuzzyDate.from_dict(json.loads(row[0])) if row else None
+
+
+def story_of(store: Store, doc_id: str) -> dict[str, Any]:
+    """The document's story (duplicate group): its id, the document it duplicates, the other members."""
+    story_id, duplicate_of, similarity = store.connection.execute(
+        "SELECT story_id, duplicate_of, similarity FROM documents WHERE id = ?", (doc_id,)
+    ).fetchone()
+    others = [
+        r[0]
+        for r in store.connection.execute(
+            "SELECT id FROM documents WHERE story_id = ? AND id != ? ORDER BY seq LIMIT 50",
+            (story_id, doc_id),
+        )
+    ]
+    return {"id": story_id, "duplicate_of": duplicate_of, "similarity": similarity, "others": others}
 
 
 def get_document(store: Store, doc_id: str) -> Document | None:
