@@ -27,7 +27,22 @@ def _day(raw: str) -> int | None:
     return 1 if raw.lower() == "premier" else None
 
 
-def _year(gd: dict[str, str]) -> int | None:
+def _year_in_words(g: Grammar, phrase: str) -> int | None:
+    """ "nineteen ninety-six" → 1996, "two thousand and five" → 2005 (None when it is no year)."""
+    words = g.lexicons.get("number", {})
+    head, _, rest = phrase.lower().partition(" ")
+    if head in ("nineteen", "twenty") and not rest.startswith(("thousand", "hundred")):
+        tail = parse_number(rest, words)
+        if tail is not None and 10 <= tail < 100 and tail == int(tail):
+            return (19 if head == "nineteen" else 20) * 100 + int(tail)
+        return None
+    value = parse_number(phrase, words)
+    return int(value) if value is not None and 1900 <= value < 2100 and value == int(value) else None
+
+
+def _year(gd: dict[str, str], g: Grammar) -> int | None:
+    if "yearwords" in gd:
+        return _year_in_words(g, gd["yearwords"])
     if "year" in gd:
         return int(gd["year"])
     if "year2" in gd:
@@ -76,7 +91,7 @@ def _interpret(g: Grammar, pattern: Pattern, m: re.Match[str]) -> tuple[str, dic
     for key in ("month_num", "month_num2"):
         if key in gd:
             parts["month"] = int(gd[key])
-    parts["year"] = _year(gd)
+    parts["year"] = _year(gd, g)
     if "weekday" in gd:
         parts["weekday"] = g.lookup("weekday", gd["weekday"])
     for hour_key, minute_key in (("hour", "minute"), ("hour2", "minute2")):
@@ -114,8 +129,13 @@ def _interpret(g: Grammar, pattern: Pattern, m: re.Match[str]) -> tuple[str, dic
         recipe["ordinal"] = g.lookup("ordinal", gd["ordinal"])
     if "yearago" in gd:
         recipe["years_back"] = 1
-    if kind == "century" and "roman" in gd:
-        recipe["century"] = _roman(gd["roman"])
+    if kind == "century":
+        if "roman" in gd:
+            recipe["century"] = _roman(gd["roman"])
+        elif "century_num" in gd:
+            recipe["century"] = int(gd["century_num"])
+        elif "centuryword" in gd:
+            recipe["century"] = int(g.lookup("centuryword", gd["centuryword"]))
     for key in ("setword", "durword", "ref"):
         if key in gd:
             recipe["value"] = g.lookup(key, gd[key])
@@ -165,6 +185,8 @@ def detect_spans(text: str, lang: str) -> list[Span]:
                 s < end and start < e and not (start <= s and e <= end) for s, e in vetoes
             ):
                 continue
+            if m.groupdict().get("yearwords") and _year_in_words(g, m["yearwords"]) is None:
+                continue  # "nineteen people"
             candidates.append((start, end, index, m))
     candidates.sort(key=lambda c: (c[0] - c[1], c[2], c[0]))
     taken: list[tuple[int, int]] = []

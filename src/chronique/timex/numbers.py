@@ -22,6 +22,8 @@ def parse_number(phrase: str, words: Mapping[str, float]) -> float | None:
     phrase = phrase.strip().lower()
     if not phrase:
         return None
+    if phrase in words:  # a phrase of its own: "a couple of"
+        return words[phrase]
     digits = phrase.replace(",", ".")
     if re.fullmatch(r"\d+(?:\.\d+)?", digits):
         return float(digits)
