@@ -78,6 +78,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
         ("turc OR turque ankara", '("turc" OR "turque") AND "ankara"'),
         ("econom*", '"econom"*'),
         ("Erdogan's visit", '"Erdogan" AND "visit"'),
+        ("« accord d'Astana » 2017", '"accord d Astana" AND "2017"'),
     ],
 )
 def test_match_expression_is_built_from_quoted_tokens(query: str, expression: str) -> None:

@@ -182,8 +182,9 @@ def test_entities_and_one_entity_with_its_timeline(client: TestClient) -> None:
 def test_search_with_elision(client: TestClient) -> None:
     results = client.get("/search.json", params={"q": "l'economie"}).json()
     assert results["total"] == 1 and results["hits"][0]["url"] == "https://www.rfi.fr/a"
-    page = client.get("/search", params={"q": "l'economie"}, headers=HTML).text
+    page = client.get("/search", params={"q": "l'economie", "entity": "Sotchi"}, headers=HTML).text
     assert "<mark>économie</mark>" in page
+    assert 'id="s-entity" name="entity" value="Sotchi"' in page  # the filters stay filled in
 
 
 def test_ask(client: TestClient) -> None:

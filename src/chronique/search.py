@@ -51,6 +51,8 @@ _HIT_OPEN, _HIT_CLOSE = "\x02", "\x03"
 _APOSTROPHES = "'’ʼ‘`"
 _WORD = re.compile(r"[^\W_]+")
 _CHUNK = re.compile(r'"([^"]*)"?|(\S+)')
+# Typographic quotes delimit a phrase like straight double quotes ("« accord d'Astana »").
+_QUOTES = str.maketrans(dict.fromkeys("«»“”„", '"'))
 
 
 def fold(text: str) -> str:
@@ -88,7 +90,7 @@ def _word_term(chunk: str) -> str:
 def query_terms(query: str) -> list[str]:
     """The search terms of a query after elision (a multi-token term is a phrase)."""
     terms = []
-    for match in _CHUNK.finditer(query):
+    for match in _CHUNK.finditer(query.translate(_QUOTES)):
         phrase, word = match.group(1), match.group(2)
         term = " ".join(_WORD.findall(phrase)) if phrase is not None else _word_term(word.strip("-*"))
         if term:
@@ -103,7 +105,7 @@ def match_expression(query: str) -> str:
     groups: list[list[str]] = []  # AND of OR-groups
     excluded: list[str] = []
     join_next = False
-    for match in _CHUNK.finditer(query):
+    for match in _CHUNK.finditer(query.translate(_QUOTES)):
         phrase, word = match.group(1), match.group(2)
         if word == "OR":
             join_next = bool(groups)
