@@ -49,11 +49,9 @@ class Strings:
         return text.format(**values) if values else text
 
     def count(self, key: str, n: int) -> str:
-        """`entries_count` with n, or `entry_count_one` when n is 1."""
-        if n == 1:
-            one = key.replace("s_count", "_count_one") if key.endswith("s_count") else key + "_one"
-            if one in self._table:
-                return self(one)
+        """`key` with n ("{n} sources"), or `<key>_one` when n is 1 and the language has it ("1 source")."""
+        if n == 1 and f"{key}_one" in self._table:
+            return self(f"{key}_one")
         return self(key, n=n)
 
     def type_name(self, event_type: str, table: str = "type_names") -> str:
