@@ -404,3 +404,50 @@ def test_no_parameter_ever_gets_a_500(linked_db: Path) -> None:
             url = rng.choice(FUZZ_PATHS)
             response = test_client.get(url, params=params, headers=rng.choice([HTML, {}]))
             assert response.status_code < 500, (url, params, response.text[:300])
+
+
+# -- rendering helpers -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "expected"),
+    [
+        ("2017-09-28", "fr", "28 septembre 2017"),
+        ("2017-09-28", "en", "September 28, 2017"),
+        ("2017-12", "fr", "décembre 2017"),
+        ("2015-FA", "en", "autumn 2015"),
+        ("2017-W51", "fr", "semaine 51 de 2017"),
+        ("2017", "en", "2017"),
+        ("196X", "en", "the 1960s"),
+        ("XXXX-09-28", "fr", "XXXX-09-28"),  # underspecified: shown as it is
+        (None, "en", "undated"),
+    ],
+)
+def test_format_date(value: str | None, lang: str, expected: str) -> None:
+    from chronique.server.render import format_date, strings
+
+    assert format_date(value, None, strings(lang)) == expected
+
+
+def test_overlapping_marks_nest_and_misplaced_removed_lines_are_listed_apart() -> None:
+    from chronique.model import Document, Span
+    from chronique.server.render import mark_document
+
+    doc = Document(raw="Menu\nPoutine a vu Erdogan lundi.", source="x", text="Poutine a vu Erdogan lundi!")
+    doc.set_layer("removed", [Span(0, 4, "widget", {"rule": "menu"})])  # text is not raw minus the line
+    doc.set_layer("entities", [Span(0, 7, "person", {"entity_id": "putin", "name": "Vladimir Putin"})])
+    doc.set_layer("events", [Span(0, 12, "meeting", {"status": "happened"})])  # overlaps the mention
+    doc.set_layer("timex", [Span(21, 26, "DATE", {"value": "XXXX-WXX-1"})])
+    marked = mark_document(doc, evidence=(8, 12))
+    assert marked.removed_apart == [("widget", "Menu")]
+    html = str(marked.html)
+    assert html.startswith('<span class="m m-event" title="meeting · happened"><a href="/entities/putin"')
+    assert '<mark id="evidence" tabindex="-1" class="m m-evidence"><span class="m m-event"' in html
+    assert html.count("<span") == html.count("</span>") and html.count("<mark") == html.count("</mark>")
+    assert '<span class="m m-timex" title="DATE XXXX-WXX-1">lundi</span>!' in html
+
+
+def test_highlight_escapes_text() -> None:
+    from chronique.server.render import highlight
+
+    assert str(highlight("a <b> c", [(2, 5)])) == "a <mark>&lt;b&gt;</mark> c"
