@@ -92,6 +92,13 @@ def _template_marker() -> Callable[[list[Document]], Any] | None:
     return marker
 
 
+def _entity_indexer() -> Callable[[Store, list[Document]], Any]:
+    """`chronique.entities.index_entities` (the entities stage is installed when this is asked)."""
+    from chronique.entities import index_entities
+
+    return index_entities
+
+
 def process(doc: Document, pipeline: Pipeline) -> Document | InputError:
     """Run the pipeline on one document; a stage that breaks on it fails this document, not the batch."""
     try:
@@ -177,6 +184,8 @@ def add(
     settings = settings or load_settings()
     pipeline = Pipeline.default(settings) if stages is None else Pipeline(stages, settings)
     mark_template_lines = _template_marker() if "clean" in pipeline.names else None
+    # The canonical-entity tables are filled from the `entities` layer as documents are stored (#4).
+    index_entities = _entity_indexer() if "entities" in pipeline.names else None
     report = AddReport()
     own_store = store is None
     target = store if store is not None else open_store(settings=settings)
@@ -205,6 +214,8 @@ def add(
                     if progress:
                         progress(1)
                 counts = target.add(processed)
+                if index_entities is not None and processed:
+                    index_entities(target, processed)
                 report.added += counts.added
                 report.skipped += counts.skipped
                 report.duplicates += counts.duplicates
