@@ -451,3 +451,18 @@ def test_highlight_escapes_text() -> None:
     from chronique.server.render import highlight
 
     assert str(highlight("a <b> c", [(2, 5)])) == "a <mark>&lt;b&gt;</mark> c"
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://www.rfi.fr/a", "https://www.rfi.fr/a"),
+        ("javascript:alert(1)", None),
+        ("JaVaScRiPt:x", None),
+        (None, None),
+    ],
+)
+def test_only_web_addresses_become_links(url: str | None, expected: str | None) -> None:
+    from chronique.server.render import web_url
+
+    assert web_url(url) == expected

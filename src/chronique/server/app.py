@@ -45,6 +45,7 @@ from chronique.server.render import (
     mark_document,
     outlet,
     strings,
+    web_url,
 )
 from chronique.store import Store
 
@@ -221,6 +222,7 @@ def create_app(db_path: Path | str, *, writable: bool = False) -> FastAPI:
         highlight=highlight,
         flag_items=flag_items,
         version=__version__,
+        web_url=web_url,
     )
     static_dir = resources.files("chronique").joinpath("web/static")
     app.mount("/static", StaticFiles(directory=str(static_dir)), name="static")

@@ -26,6 +26,7 @@ __all__ = [
     "mark_document",
     "outlet",
     "strings",
+    "web_url",
 ]
 
 INTERFACE_LANGUAGES = ("fr", "en")
@@ -113,6 +114,13 @@ def headline(title: str | None, text: str) -> str:
     if len(first) <= HEADLINE_CHARS:
         return first
     return first[:HEADLINE_CHARS].rsplit(" ", 1)[0] + "…"
+
+
+def web_url(url: str | None) -> str | None:
+    """`url` when it is an http(s) address, else None: a `javascript:` URL in an article is no link."""
+    if url and urlsplit(url.strip()).scheme.lower() in ("http", "https"):
+        return url.strip()
+    return None
 
 
 def outlet(url: str | None, source: str) -> str:
