@@ -117,8 +117,11 @@ def _interpret(g: Grammar, pattern: Pattern, m: re.Match[str]) -> tuple[str, dic
         recipe["direction"] = "future" if "after" in gd else "past"
     elif pattern.direction in ("past", "future"):
         recipe["direction"] = pattern.direction
-    if kind in ("duration", "offset"):
+    if kind in ("duration", "offset") or (kind == "set" and "num" in gd):
         recipe["amount"] = _amount(g, gd)
+    if parts["hour"] is not None and parts["hour"] < 12 and recipe.get("daypart") in ("AF", "EV"):
+        parts["hour"] += 12  # "8 heures du soir"
+        recipe.pop("daypart")
     if kind == "decade":
         if "decadeword" in gd:
             recipe["decade"] = int(g.lookup("decadeword", gd["decadeword"]))

@@ -31,6 +31,8 @@ CUE_WINDOW = 90
 # mostly tells what happened). Tuned on TempEval-3 train and the French TimeBank dev half.
 TENSE_FACTOR = 4
 UNTOLD_FUTURE_FACTOR = 2
+# How far (years) a weekday-date pair that fits no year beside the document date looks for one that fits.
+WEEKDAY_YEARS = 6
 # A text that names quarters this often reports quarterly results; then "a year earlier" is a quarter
 # (TempEval-3 train value F1 with 1, 2, 3 mentions: 0.7644, 0.7638, 0.7601).
 QUARTERLY_MENTIONS = 1
@@ -160,7 +162,17 @@ def _pick_year(
     def agrees(when: dt.date) -> bool:
         return weekday is None or day is None or when.isoweekday() == weekday
 
-    return _nearest_year(dct, on, direction, cue, agrees, month_level=day is None)
+    year = _nearest_year(dct, on, direction, cue, agrees, month_level=day is None)
+    when = on(year)
+    if when is not None and not agrees(when):
+        # "lundi 3 mars" fits no year around the document date: the nearest year where it does
+        fits = [
+            y
+            for y in range(dct.year - WEEKDAY_YEARS, dct.year + WEEKDAY_YEARS + 1)
+            if (w := on(y)) and agrees(w)
+        ]
+        year = min(fits, key=lambda y: (abs(y - dct.year), y > dct.year), default=year)
+    return year
 
 
 def _nearest_year(
@@ -307,7 +319,7 @@ class _Resolver:
             return f"XXXX-WXX-{parts['weekday']}" + _time_suffix(parts, recipe)
         if parts.get("month"):
             return f"XXXX-{int(parts['month']):02d}"
-        return _duration(1, str(recipe.get("unit") or "D"))
+        return _duration(recipe.get("amount") or 1, str(recipe.get("unit") or "D"))
 
     def _offset(
         self, span: Span, recipe: Mapping[str, Any], direction: str | None
