@@ -96,8 +96,11 @@ def browser_page(base_url: str) -> Iterator[Any]:
         page = browser.new_page(viewport={"width": 1200, "height": 900}, locale="fr-FR")
         page.set_default_timeout(PAGE_TIMEOUT_MS)
         errors: list[str] = []
+        requests: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("request", lambda request: requests.append(request.url))
         page.errors = errors
+        page.requests = requests
         yield page
         browser.close()
 
@@ -110,6 +113,7 @@ def test_timeline_filter_entry_and_source_document(browser_page: Any, base_url: 
     entries = page.locator("li.entry")
     assert entries.count() > 0, "the timeline of the seeds is empty"
     everything = entries.count()
+    assert page.locator("button.toggle-all").is_visible()  # app.js ran, under the page's CSP
     page.screenshot(path=str(ARTIFACTS / "timeline.png"), full_page=True)
 
     # Filter by an entity, by one of its aliases, through the form.
@@ -156,3 +160,14 @@ def test_language_switch_and_search(browser_page: Any, base_url: str) -> None:
     assert page.locator("ol.doc-list > li").count() > 0
     assert page.locator("html").get_attribute("lang") == "en"  # the choice is remembered
     page.goto(f"{base_url}/timeline?lang=fr")
+
+
+def test_api_docs_render_offline(browser_page: Any, base_url: str) -> None:
+    page = browser_page
+    page.goto(f"{base_url}/docs")
+    page.wait_for_selector(".opblock", timeout=PAGE_TIMEOUT_MS)
+    assert page.locator(".opblock").count() >= 10  # one block per endpoint
+    page.screenshot(path=str(ARTIFACTS / "api-docs.png"), full_page=False)
+    # Everything every page of these tests loaded came from the app itself: no CDN, no font service.
+    outside = [url for url in page.requests if not url.startswith((base_url, "data:", "blob:"))]
+    assert outside == []

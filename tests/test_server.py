@@ -259,7 +259,9 @@ def test_openapi_documents_every_json_twin(client: TestClient) -> None:
         "/ask.json",
     ):
         assert path in paths
-    assert client.get("/docs").status_code == 200
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "cdn" not in docs.text  # Swagger UI served by the app
+    assert "default-src 'self'" in client.get("/timeline", headers=HTML).headers["content-security-policy"]
 
 
 def test_read_only_by_default(linked_db: Path, tmp_path: Path) -> None:

@@ -26,6 +26,7 @@ from fastapi import Body, Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from jinja2 import Environment, PackageLoader, select_autoescape
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -56,6 +57,12 @@ __all__ = ["create_app"]
 DEFAULT_PAGE_SIZE = 50
 MAX_TIMELINE_ENTRIES = 5000
 LANG_COOKIE = "chronique_lang"
+# The pages load nothing but the app's own files and run no inline script: say so to the browser.
+PAGE_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
 _ID = re.compile(r"[0-9A-Za-z_.:\-]{1,200}")
 
 
@@ -201,7 +208,8 @@ def create_app(db_path: Path | str, *, writable: bool = False) -> FastAPI:
     # Fail now, with the store's message, rather than on the first request.
     Store.open(config.db_path, readonly=not writable).close()
 
-    app = FastAPI(
+    # FastAPIOffline: /docs and /redoc load Swagger UI and ReDoc from the app itself, not from a CDN.
+    app = FastAPIOffline(
         title="chronique",
         version=__version__,
         description="A dated, deduplicated timeline of events from news articles; every fact with its "
@@ -239,7 +247,7 @@ def create_app(db_path: Path | str, *, writable: bool = False) -> FastAPI:
 
     def render(template: str, pg: Page, *, status_code: int = 200, **context: Any) -> HTMLResponse:
         html = env.get_template(template).render(page=pg, t=pg.t, lang=pg.lang, **context)
-        response = HTMLResponse(html, status_code=status_code)
+        response = HTMLResponse(html, status_code=status_code, headers=PAGE_HEADERS)
         if pg.request.query_params.get("lang") in INTERFACE_LANGUAGES:
             response.set_cookie(LANG_COOKIE, pg.lang, max_age=365 * 86400, samesite="lax")
         return response
