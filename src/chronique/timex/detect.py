@@ -119,6 +119,8 @@ def _interpret(g: Grammar, pattern: Pattern, m: re.Match[str]) -> tuple[str, dic
         recipe["direction"] = pattern.direction
     if kind in ("duration", "offset") or (kind == "set" and "num" in gd):
         recipe["amount"] = _amount(g, gd)
+    if "pm" in gd and parts["hour"] is not None and parts["hour"] < 12:
+        parts["hour"] += 12  # "3 p.m."
     if parts["hour"] is not None and parts["hour"] < 12 and recipe.get("daypart") in ("AF", "EV"):
         parts["hour"] += 12  # "8 heures du soir"
         recipe.pop("daypart")
