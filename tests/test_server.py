@@ -97,6 +97,7 @@ def test_timeline_page_groups_by_year_and_shows_sources(
         assert f'<mark class="evidence">{source["sentence"]}</mark>' in page
         assert f"/documents/{source['doc_id']}?hl={source['start']}-{source['end']}#evidence" in page
     assert 'href="/timeline.csv' in page and 'href="/timeline.timelinejs' in page
+    assert '<option value="rfi.fr">' in page  # the source filter proposes the sites
 
 
 def test_interface_language_switch(client: TestClient) -> None:

@@ -47,6 +47,9 @@ MAX_TERMS = 32
 MAX_PAGE_SIZE = 200
 # Words of context on each side of a hit in a snippet (FTS5 counts tokens; 16 reads as one sentence).
 SNIPPET_TOKENS = 16
+# bm25 weights of the indexed columns (title, text): a word of the title counts twice. A reading choice,
+# not tuned: there are no relevance judgements to tune it on.
+COLUMN_WEIGHTS = (2.0, 1.0)
 _HIT_OPEN, _HIT_CLOSE = "\x02", "\x03"
 _APOSTROPHES = "'’ʼ‘`"
 _WORD = re.compile(r"[^\W_]+")
@@ -262,13 +265,14 @@ def search(
     )
     condition = " AND ".join(["docs_fts MATCH ?", *where])
     joined = "FROM docs_fts JOIN documents d ON d.seq = docs_fts.rowid WHERE " + condition
+    rank = f"bm25(docs_fts, {COLUMN_WEIGHTS[0]}, {COLUMN_WEIGHTS[1]})"
     conn = store.connection
     try:
         total = int(conn.execute(f"SELECT count(*) {joined}", [expression, *params]).fetchone()[0])
         rows = conn.execute(
             "SELECT d.id, d.title, d.url, d.source, d.lang, d.published_json, "
-            f"snippet(docs_fts, -1, char(2), char(3), '…', {SNIPPET_TOKENS}), bm25(docs_fts) "
-            f"{joined} ORDER BY bm25(docs_fts), d.seq LIMIT ? OFFSET ?",
+            f"snippet(docs_fts, -1, char(2), char(3), '…', {SNIPPET_TOKENS}), {rank} "
+            f"{joined} ORDER BY {rank}, d.seq LIMIT ? OFFSET ?",
             [expression, *params, limit, offset],
         ).fetchall()
     except sqlite3.OperationalError as exc:  # defensive: the expression is built from quoted tokens

@@ -337,6 +337,7 @@ def create_app(db_path: Path | str, *, writable: bool = False) -> FastAPI:
             filters=filters,
             event_types=data.EVENT_TYPES,
             entity_names=[e.name for e in entity_index(store).ranked()[:300]],
+            outlets=data.outlets(store),
             exports={name: pg.url(f"/timeline.{name}", **filters.params()) for name in ("json", *EXPORTS)},
         )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -16,7 +17,7 @@ from typing import Any, Protocol
 from chronique.errors import StoreError
 from chronique.model import Document, FuzzyDate
 from chronique.search import document_filters, entity_index
-from chronique.server.render import headline
+from chronique.server.render import headline, outlet
 from chronique.store import Store
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "group_by_year",
     "involves",
     "list_documents",
+    "outlets",
     "source_paths",
     "story_of",
     "timeline_entries",
@@ -233,6 +235,14 @@ def list_documents(
             }
         )
     return rows, total
+
+
+def outlets(store: Store, *, limit: int = 200) -> list[str]:
+    """The sites (or folders' files) the documents come from, most frequent first, for the source filter."""
+    counts: Counter[str] = Counter(
+        outlet(url, source) for url, source in store.connection.execute("SELECT url, source FROM documents")
+    )
+    return [name for name, _ in counts.most_common(limit)]
 
 
 def source_paths(store: Store, entries: Sequence[dict[str, Any]]) -> dict[str, str]:
