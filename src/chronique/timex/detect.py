@@ -111,8 +111,6 @@ def _interpret(g: Grammar, pattern: Pattern, m: re.Match[str]) -> tuple[str, dic
         recipe["relday"], recipe["daypart"] = int(offset), daypart
     if "approx" in gd:
         recipe["mod"] = g.lookup("approx", gd["approx"])
-    if pattern.direction == "narrative":
-        recipe["narrative"] = True
     if "after" in gd or "before" in gd:
         recipe["direction"] = "future" if "after" in gd else "past"
     elif pattern.direction in ("past", "future"):
@@ -218,7 +216,7 @@ def detect_spans(text: str, lang: str) -> list[Span]:
                     piece_parts["year"] = _full_year(int(found["year2_full"]), parts["year"])
                 elif found.get("day2"):
                     piece_parts["day"] = _day(found["day2"])
-            attrs = {"rule": pattern.concept, "parts": piece_parts, "recipe": recipe}
+            attrs = {"rule": pattern.concept, "parts": piece_parts, "recipe": dict(recipe)}
             spans.append(Span(s, e, label, attrs))
     spans.sort(key=lambda s: (s.start, s.end))
     return spans

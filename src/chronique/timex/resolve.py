@@ -1,7 +1,8 @@
 """Anchoring: TIMEX3 values from the parts and recipe that `detect` found, a document date and the narrative.
 
 - Relative days ("hier", "yesterday") and units ("la semaine dernière") count from the document date.
-- "la veille", "le lendemain", "two days later" count from the last day-level date of the narrative.
+- "la veille", "le lendemain", "the next day" count from the last day-level date of the narrative, and
+  a clock time from the day it is told with ("Vers 0 h 40, jeudi").
 - A weekday, a month or a day without a year takes its direction from a cue word ("dernier", "next"),
   else from the tense cue nearest to it in its clause (futur, "doit", "est prévue" → ahead; passé
   composé, imparfait → behind), else the news default: the most recent one.
@@ -120,6 +121,13 @@ def _at_granularity(day: dt.date, unit: str) -> str:
     if unit == "WE":
         return _week(day) + "-WE"
     return day.isoformat()
+
+
+def _unknown(unit: str) -> str:
+    """The underspecified value of a period relative to an unknown date ("la semaine dernière")."""
+    return {"Y": "XXXX", "DE": "XXXX", "CE": "XXXX", "Q": "XXXX-QX", "M": "XXXX-XX", "W": "XXXX-WXX"}.get(
+        unit, "XXXX-XX-XX"
+    )
 
 
 def _move(day: dt.date, amount: float, unit: str) -> tuple[dt.date, str]:
@@ -292,7 +300,7 @@ class _Resolver:
         kind = recipe.get("kind", "calendar")
         cue = recipe.get("cue")
         direction = recipe.get("direction") or (cue if cue in ("past", "future") else None)
-        if direction is None and kind in ("calendar", "relunit"):
+        if direction is None and kind in ("calendar", "relunit", "holiday"):
             direction = direction_of(self.text, span, self.g)
         if kind in ("ref", "setword", "durword"):
             return str(recipe.get("value")), False, direction
@@ -305,7 +313,7 @@ class _Resolver:
         if kind == "century":
             return f"{int(recipe['century']) - 1:02d}", False, direction
         if kind == "offset":
-            return self._offset(span, recipe, direction)
+            return self._offset(recipe, direction)
         if kind == "relunit":
             return self._relunit(recipe, cue, direction)
         if kind == "quarter":
@@ -321,16 +329,14 @@ class _Resolver:
             return f"XXXX-{int(parts['month']):02d}"
         return _duration(recipe.get("amount") or 1, str(recipe.get("unit") or "D"))
 
-    def _offset(
-        self, span: Span, recipe: Mapping[str, Any], direction: str | None
-    ) -> tuple[str, bool, str | None]:
-        amount, unit = recipe.get("amount"), str(recipe.get("unit"))
-        base = (self.anchor or self.dct) if recipe.get("narrative") else self.dct
+    def _offset(self, recipe: Mapping[str, Any], direction: str | None) -> tuple[str, bool, str | None]:
+        """ "il y a deux semaines", "two years ago", "dans cinq jours": the document date moved."""
+        amount, unit, base = recipe.get("amount"), str(recipe.get("unit")), self.dct
         sign = -1 if direction == "past" else 1
         if amount is None:
             return ("PAST_REF" if sign < 0 else "FUTURE_REF"), False, direction
         if base is None:
-            return _duration(amount, unit), False, direction
+            return _unknown(unit), False, direction
         moved, granularity = _move(base, sign * float(amount), unit)
         if granularity == "Y" and unit == "Y" and self._about_quarters():
             # "a year earlier" in a quarterly report: the reported quarter, that many years back
@@ -359,11 +365,7 @@ class _Resolver:
         unit = str(recipe.get("unit"))
         step = {"past": -1, "future": 1}.get(str(cue), 0)
         if self.dct is None:
-            return (
-                {"Y": "XXXX", "M": "XXXX-XX", "W": "XXXX-WXX", "Q": "XXXX-QX"}.get(unit, "XXXX-XX-XX"),
-                False,
-                direction,
-            )
+            return _unknown(unit), False, direction
         if unit == "DE":
             return f"{(self.dct.year // 10 + step)}X", True, direction
         if unit == "CE":
