@@ -48,6 +48,19 @@ def _country_ref(doc: Document, name: str) -> Ref:
     return {"entity_id": re.sub(r"[^\w]+", "-", name.lower()).strip("-"), "name": name}
 
 
+def _country_of(place: Ref) -> list[Ref]:
+    """The country a place lies in, from the gazetteer ([] when unknown or itself a country)."""
+    try:
+        from chronique.entities import registry
+    except ImportError:
+        return []
+    entity = registry().resolve(str(place.get("name") or ""), "en")
+    if entity is None or entity.type == "country" or not entity.country:
+        return []
+    country = registry().country(entity.country)
+    return [{"entity_id": country.id, "name": country.name}] if country is not None else []
+
+
 def extract_events(doc: Document, *, settings: Settings | None = None) -> Document:
     """Fill `doc.layers["events"]` from the text, sentences, timex and entities layers."""
     rules = event_rules(doc.lang)
@@ -85,6 +98,7 @@ def extract_events(doc: Document, *, settings: Settings | None = None) -> Docume
             entities=entities,
             timexes=timexes,
             country_ref=lambda name: _country_ref(doc, name),
+            country_of=_country_of,
             pair=pair,
         )
     events = merge_mentions(mentions, doc, rules)

@@ -33,6 +33,8 @@ DEMONYM_TYPES = GROUP_FIRST_TYPES | {"agreement"}
 # bombardier russe par la chasse turque" is 70 characters; "coopérer sur le dossier syrien" at the end
 # of a long sentence is not the attack's. Read off the seeds.
 DEMONYM_WINDOW = 80
+# Trigger types that may tell one event: a clause with a meeting and an agreement tells two.
+_FAMILY = {"visit": "meeting", "summit": "meeting", "casualties": "attack"}
 # Types whose place may be named without a preposition: "un séisme a dévasté Port-au-Prince".
 SITE_TYPES = frozenset({"disaster"})
 _PLACE_RANK = {"city": 0, "region": 1, "country": 2}
@@ -60,6 +62,7 @@ class Mention:
     date: FuzzyDate | None = None
     status: str = "happened"
     anaphoric: bool = False  # "cette visite", "la rencontre": refers to an event told elsewhere
+    definite: bool = False  # "l'incendie", "the meeting": may refer to an event told before
     novel: bool = False  # "une nouvelle rencontre": not an event told as past
     persons: int = 0  # how many participants are people
 
@@ -199,9 +202,14 @@ def sentence_mentions(
     entities: Sequence[Span],
     timexes: Sequence[Span],
     country_ref: Any,
+    country_of: Any,
     pair: Any,
 ) -> list[Mention]:
-    """The event mentions of one sentence (`country_ref(name)` and `pair()` come from the document)."""
+    """The event mentions of one sentence.
+
+    From the document come `country_ref(name)` (a country's reference), `country_of(ref)` (the country
+    a place lies in, as a list of none or one reference) and `pair()` (the two people last named).
+    """
     text = doc.text
     triggers = find_triggers(text, rules.lang, sentence.start, sentence.end)
     if not triggers:
@@ -212,11 +220,19 @@ def sentence_mentions(
     groups = _group(sentence, triggers, parsed, referring)
     mentions: list[Mention] = []
     for group in groups:
-        mention = _mention(
-            doc, sentence, group, groups, rules, parsed, entities, timexes, country_ref=country_ref, pair=pair
-        )
-        if mention is not None:
-            mentions.append(mention)
+        # "à l'issue d'entretiens à Moscou … l'entrée en vigueur d'un cessez-le-feu": one clause, a meeting
+        # and an agreement. Speech verbs only report, and a visit is the meeting's own journey.
+        families: dict[str, list[Trigger]] = {}
+        for trigger in group.triggers:
+            if trigger.type not in ("statement", "visit") or len(group.triggers) == 1:
+                families.setdefault(_FAMILY.get(trigger.type, trigger.type), []).append(trigger)
+        for family in families.values() if len(families) > 1 else [group.triggers]:
+            mention = _mention(
+                doc, sentence, group, groups, rules, parsed, entities, timexes, types=family,
+                country_ref=country_ref, country_of=country_of, pair=pair,
+            )
+            if mention is not None:
+                mentions.append(mention)
     # A dated statement that reports another event of its sentence is that event's source, not news.
     others = [m for m in mentions if m.type != "statement" and not m.anaphoric]
     if others and parsed is not None:
@@ -248,35 +264,44 @@ def _mention(
     entities: Sequence[Span],
     timexes: Sequence[Span],
     *,
+    types: list[Trigger],
     country_ref: Any,
+    country_of: Any,
     pair: Any,
 ) -> Mention | None:
     text = doc.text
-    event_type = min((t.type for t in group.triggers), key=rules.rank)
-    mention = Mention(group.triggers, event_type, sentence)
-    first = group.triggers[0]
+    event_type = min((t.type for t in types), key=rules.rank)
+    mention = Mention(types, event_type, sentence)
+    first = types[0]
     before = max(sentence.start, first.start - 12)
     mention.anaphoric = any(p.search(text, before, first.start) for p in rules.anaphor)
     mention.novel = any(p.search(text, before, first.start) for p in rules.novelty)
+    mention.definite = _definite(text, first, rules)
+    own = _Group(types, group.head, group.tokens, group.starts)
+    others = _Group([t for t in group.triggers if t not in types] or types)
 
     def inside(position: int) -> bool:
         return sentence.start <= position < sentence.end and _in_group(position, group, groups, parsed)
+
+    def nearest(position: int) -> bool:
+        # A clause with a meeting and an agreement: the place and the date go to the nearer trigger.
+        return inside(position) and _distance(position, own) <= _distance(position, others)
 
     sentence_entities = [e for e in entities if sentence.start <= e.start < sentence.end]
     local = [e for e in sentence_entities if inside(e.start)]
     # Place: a place name after a locative preposition, nearest to the trigger.
     consumed: set[tuple[int, int]] = set()
     if event_type not in PLACELESS_TYPES:
-        mention.place = _place(text, sentence, group, event_type, rules, parsed, local, timexes, inside, consumed)
+        mention.place = _place(text, sentence, own, event_type, rules, parsed, local, timexes, nearest, consumed)
     mention.participants = _participants(
-        text, sentence, group, groups, rules, parsed, local, sentence_entities, inside, country_ref, pair,
-        mention, consumed,
+        text, sentence, group, groups, rules, parsed, local, sentence_entities, inside, country_ref, country_of,
+        pair, mention, consumed,
     )
     mention.persons = sum(1 for p in mention.participants if p.get("type") == PERSON)
     for p in mention.participants:
         p.pop("type", None)
     # Date: the nearest dated time expression of the clause.
-    mention.timex = _timex(text, sentence, group, rules, timexes, inside)
+    mention.timex = _timex(text, sentence, own, rules, timexes, nearest)
     if mention.timex is not None:
         mention.date = _date_of(mention.timex)
     if mention.date is None and all(t.rule.needs_timex for t in group.triggers if t.type == event_type):
@@ -326,12 +351,16 @@ def _place(
     for entity in local:
         if entity.label not in PLACE_TYPES or (event_type in SITE_TYPES and entity.label == "country"):
             continue  # the country a disaster strikes is its participant ("le séisme qui a frappé Haïti")
-        window = max(sentence.start, entity.start - 60)
-        found = next((m for p in rules.place if (m := p.search(text, window, entity.start))), None)
+        if not inside(entity.start):
+            continue
+        if re.match(r"['’]s\b", text[entity.end : entity.end + 3]):
+            continue  # "in Syria's northwestern Idlib province": Syria qualifies another place
+        found = rules.locative(text, max(sentence.start, entity.start - 60), entity.start)
         if found is None and event_type not in SITE_TYPES:
             continue
-        if found and parsed and not _hangs_on_event(parsed, found.start(), trigger_tokens, timexes, rules):
-            continue
+        if found and not rules.names_place(found) and parsed:
+            if not _hangs_on_event(parsed, found.start(), trigger_tokens, timexes, rules):
+                continue
         consumed.add((entity.start, entity.end))
         candidates.append((_PLACE_RANK.get(entity.label, 9), _distance(entity.start, group), _ref(entity)))
     for phrase in rules.demonym_phrases:
@@ -381,6 +410,7 @@ def _participants(
     sentence_entities: list[Span],
     inside: Any,
     country_ref: Any,
+    country_of: Any,
     pair: Any,
     mention: Mention,
     consumed: set[tuple[int, int]],
@@ -413,7 +443,7 @@ def _participants(
         if entity.label == PERSON:
             people.append({**_ref(entity), "type": PERSON})
             continue
-        if _GENITIVE.search(text[max(sentence.start, entity.start - 5) : entity.start]):
+        if _GENITIVE.search(text[max(sentence.start, entity.start - 10) : entity.start]):
             continue
         name = str(entity.attrs.get("name") or "")
         if name in rules.metonyms:
@@ -442,7 +472,11 @@ def _participants(
                 groups_.append({**country_ref(found[0]), "type": "country"})
     if any(p.search(text, sentence.start, sentence.end) for p in rules.pair):
         people += [{**ref, "type": PERSON} for ref in pair()]
-    if mention.type in GROUP_FIRST_TYPES:
+    if mention.type in SITE_TYPES:
+        if not groups_ and mention.place is not None:
+            groups_ = [{**ref, "type": "country"} for ref in country_of(mention.place)]
+        chosen = groups_  # an earthquake has no people among its actors ("l'échelle de Richter")
+    elif mention.type in GROUP_FIRST_TYPES:
         chosen = groups_ or people
     else:
         chosen = people or groups_

@@ -44,9 +44,11 @@ class Event:
         best = self.best()
         seen: dict[str, Ref] = {_key(r): r for r in best.participants}
         core = set(seen)
+        # A pair is complete: "Italy beat Denmark" does not join Denmark to Italy's final with England.
+        needed = min(len(core), 2)
         for mention in self.mentions:
             keys = {_key(r) for r in mention.participants}
-            if not core or keys & core:
+            if len(keys & core) >= needed:
                 for ref in mention.participants:
                     seen.setdefault(_key(ref), ref)
         return list(seen.values())
@@ -81,7 +83,11 @@ def _compatible(event: Event, mention: Mention) -> bool:
             return False
     ours = {_key(r) for r in event.participants}
     theirs = {_key(r) for r in mention.participants}
-    if ours and theirs and not ours & theirs:
+    same_sentence = any(m.sentence == mention.sentence for m in event.mentions)
+    # "Poutine est arrivé à Ankara, après quoi il s'est rendu à la résidence du dirigeant turc": one
+    # visit told in one sentence with a different person named in each clause.
+    # "l'incendie", "the meeting": a definite mention names the event already told, whoever is around it.
+    if ours and theirs and not ours & theirs and not same_sentence and not mention.definite:
         return False
     date = event.date
     if date is not None and mention.date is not None and not date.compatible(mention.date):

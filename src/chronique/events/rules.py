@@ -54,6 +54,7 @@ class EventRules:
     novelty: tuple[re.Pattern[str], ...]
     place: tuple[re.Pattern[str], ...]
     place_nouns: frozenset[str]
+    determiners: frozenset[str]
     not_event_date: tuple[re.Pattern[str], ...]
     demonym_phrases: tuple[DemonymPhrase, ...]
     demonyms: tuple[tuple[re.Pattern[str], str, str], ...]  # (pattern, country, adjective)
@@ -73,6 +74,28 @@ class EventRules:
             if status in found:
                 return status
         return None
+
+    def locative(self, text: str, start: int, end: int) -> re.Match[str] | None:
+        """The place preposition ending right at `end` ("à ", "dans sa résidence de "), if any.
+
+        Words between it and the name must be determiners or include a place noun.
+        """
+        for pattern in self.place:
+            match = pattern.search(text, start, end)
+            if match is None:
+                continue
+            words = self._between(match)
+            if not words or any(w.strip("'’") in self.place_nouns for w in words):
+                return match
+        return None
+
+    def _between(self, match: re.Match[str]) -> list[str]:
+        between = " ".join(g for g in match.groups() if g)
+        return [w for w in re.findall(r"[\w-]+['’]?", between.lower()) if w not in self.determiners]
+
+    def names_place(self, match: re.Match[str]) -> bool:
+        """True when a `locative` match holds a place noun ("à la cathédrale …", "in the resort of")."""
+        return any(w.strip("'’") in self.place_nouns for w in self._between(match))
 
     def demonym(self, word: str) -> tuple[str, str] | None:
         """(country, English adjective) for a demonym such as `turque`: this file's, else the gazetteer's."""
@@ -123,6 +146,7 @@ def event_rules(lang: str | None) -> EventRules:
         novelty=tuple(_compile(rule["pattern"]) for rule in data.get("novelty", [])),
         place=tuple(_compile(rule["pattern"]) for rule in data.get("place", [])),
         place_nouns=frozenset(noun for rule in data.get("place", []) for noun in rule.get("nouns", [])),
+        determiners=frozenset(word for rule in data.get("place", []) for word in rule.get("determiners", [])),
         not_event_date=tuple(_compile(rule["pattern"]) for rule in data.get("not_event_date", [])),
         demonym_phrases=tuple(
             DemonymPhrase(rule["role"], _compile(rule["pattern"], ignore_case=not case_sensitive), rule["english"])
