@@ -26,7 +26,7 @@ from chronique.errors import QueryError, StoreError
 from chronique.lang import available_languages, load_rules, register_checker
 from chronique.model import FuzzyDate
 from chronique.search import EntityIndex, entity_index, fold
-from chronique.server.render import format_date, strings
+from chronique.server.render import display_name, format_date, strings
 from chronique.store import Store
 
 __all__ = ["Answer", "Question", "ask", "parse_question"]
@@ -363,7 +363,7 @@ def _compose(question: Question, entries: list[dict[str, Any]], context: str) ->
         place = first.get("place")
         text = str(say["where_one" if len(placed) == 1 else "where_many"]).format(
             n=len(placed),
-            place=_display_name(place, question.lang) if isinstance(place, Mapping) else place,
+            place=display_name(place, question.lang) if isinstance(place, Mapping) else place,
             date=date_of(first),
             title=first.get("title") or "",
             items="; ".join(item(e) for e in placed),
@@ -374,7 +374,7 @@ def _compose(question: Question, entries: list[dict[str, Any]], context: str) ->
         for entry in entries:
             for p in entry.get("participants") or []:
                 if p.get("id") not in asked:
-                    counts[_display_name(p, question.lang)] += 1
+                    counts[display_name(p, question.lang)] += 1
         people = _join([name for name, _ in counts.most_common()], and_) or "?"
         text = str(say["who_one" if one else "who_many"]).format(
             people=people, n=n, date=date_of(first), title=first.get("title") or "", items=items
@@ -384,17 +384,6 @@ def _compose(question: Question, entries: list[dict[str, Any]], context: str) ->
             n=n, date=date_of(first), title=first.get("title") or "", items=items
         )
     return Answer(question, True, text, n, evidence, context)
-
-
-def _display_name(participant: Mapping[str, Any], lang: str) -> str:
-    """The participant's name in the answer's language when the gazetteer knows it ("Vladimir Poutine")."""
-    name = str(participant.get("name") or participant.get("id"))
-    try:
-        from chronique.entities import registry
-    except ImportError:
-        return name
-    known = registry().get(str(participant.get("id")))
-    return known.display_name(lang) if known is not None else name
 
 
 def _understood(question: Question, say: Mapping[str, str], t: Any) -> str:

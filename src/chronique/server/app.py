@@ -39,6 +39,7 @@ from chronique.server import data
 from chronique.server.render import (
     INTERFACE_LANGUAGES,
     Strings,
+    display_name,
     flag_items,
     format_date,
     headline,
@@ -224,6 +225,7 @@ def create_app(db_path: Path | str, *, writable: bool = False) -> FastAPI:
     )
     env.globals.update(
         format_date=format_date,
+        display_name=display_name,
         headline=headline,
         outlet=outlet,
         doc_sources={},

@@ -19,6 +19,7 @@ __all__ = [
     "INTERFACE_LANGUAGES",
     "MarkedDocument",
     "Strings",
+    "display_name",
     "flag_items",
     "format_date",
     "headline",
@@ -114,6 +115,17 @@ def headline(title: str | None, text: str) -> str:
     if len(first) <= HEADLINE_CHARS:
         return first
     return first[:HEADLINE_CHARS].rsplit(" ", 1)[0] + "…"
+
+
+def display_name(entity: Mapping[str, Any], lang: str) -> str:
+    """An entity ({id, name}) named in `lang` when the gazetteer knows it ("Vladimir Poutine", "Moscou")."""
+    name = str(entity.get("name") or entity.get("id"))
+    try:
+        from chronique.entities import registry
+    except ImportError:  # the entities stage is optional for the web page
+        return name
+    known = registry().get(str(entity.get("id")))
+    return known.display_name(lang) if known is not None else name
 
 
 def web_url(url: str | None) -> str | None:
