@@ -166,6 +166,8 @@ def test_cli_file_and_jsonl(tmp_path: Path) -> None:
     batch.write_text(
         json.dumps({"id": "a", "text": "He left yesterday.", "dct": "1998-08-07", "lang": "en"})
         + "\nnot json\n"
+        + json.dumps({"id": "c", "text": "hier", "dct": "hier"})
+        + "\n"
         + json.dumps({"id": "b", "text": "hier", "dct": "2017-09-26", "lang": "fr"})
         + "\n",
         encoding="utf-8",
@@ -177,6 +179,14 @@ def test_cli_file_and_jsonl(tmp_path: Path) -> None:
     hier = {"start": 0, "end": 4, "text": "hier", "type": "DATE", "value": "2017-09-25"}
     assert lines == [{"id": "a", "timexes": [yesterday]}, {"id": "b", "timexes": [hier]}]
     assert "skipped" in result.stderr
+
+
+def test_bad_document_date() -> None:
+    with pytest.raises(ValueError, match="YYYY-MM-DD"):
+        tag("hier", lang="fr", dct="le 3 mars")
+    result = CliRunner().invoke(app, ["timex", "-", "--dct", "26/09/2017"], input="hier")
+    assert result.exit_code == 1
+    assert "YYYY-MM-DD" in result.output
 
 
 def test_cli_unknown_language() -> None:

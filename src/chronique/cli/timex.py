@@ -53,6 +53,10 @@ def timex(
         text = sys.stdin.read() if file == "-" else Path(str(file)).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         fail(f"{file}: cannot read it as UTF-8 text ({exc})")
+    try:
+        tag(text[:0], lang=lang, dct=dct)  # checks --dct before any output
+    except ValueError as exc:
+        fail(f"--dct: {exc}")
     if fmt == "timeml":
         sys.stdout.write(to_timeml(text, tag(text, lang=lang, dct=dct), dct=dct, doc_id=str(file)))
     elif fmt == "json":
@@ -71,11 +75,13 @@ def _timex_jsonl(path: Path, default_lang: str) -> None:
             typer.echo(f"{path}:{number}: skipped: {error or 'no text field'}", err=True)
             continue
         lang = str(record.get("lang") or default_lang)
-        text = record["text"]
-        rows = [
-            {k: row[k] for k in ("start", "end", "text", "type", "value")}
-            for row in tag_timex(text, lang=lang, dct=record.get("dct"))
-        ]
+        try:
+            found = tag_timex(record["text"], lang=lang, dct=record.get("dct"))
+        except ValueError as exc:
+            errors += 1
+            typer.echo(f"{path}:{number}: skipped: {exc}", err=True)
+            continue
+        rows = [{k: row[k] for k in ("start", "end", "text", "type", "value")} for row in found]
         sys.stdout.write(json.dumps({"id": record.get("id"), "timexes": rows}, ensure_ascii=False) + "\n")
     if errors:
         typer.echo(f"{errors} line(s) skipped", err=True)

@@ -41,7 +41,7 @@ def _dct_date(dct: TimexDate) -> dt.date | None:
         try:
             return dt.date.fromisoformat(dct[:10])
         except ValueError:
-            return None
+            raise ValueError(f"document date {dct!r} is not a date: give it as YYYY-MM-DD") from None
     if dct.granularity is Granularity.DAY:
         return dct.start
     return None
@@ -130,10 +130,10 @@ def check_example(lang: str, rule: dict[str, Any], example: Any) -> None:
     found = [(text[s.start : s.end], s.attrs["value"]) for s in spans]
     where = f"lang/{lang}/timex.toml {rule.get('concept')!r}: {text!r}"
     if expected == "":
-        assert not found, f"{where}: expected no time expression, got {found}"
+        if found:
+            raise AssertionError(f"{where}: expected no time expression, got {found}")
         return
     wanted_span = example.get("span")
-    ok = any(value == expected and (wanted_span is None or got == wanted_span) for got, value in found)
-    assert ok, (
-        f"{where}: expected {expected!r}" + (f" on {wanted_span!r}" if wanted_span else "") + f", got {found}"
-    )
+    if not any(value == expected and (wanted_span is None or got == wanted_span) for got, value in found):
+        on = f" on {wanted_span!r}" if wanted_span else ""
+        raise AssertionError(f"{where}: expected {expected!r}{on}, got {found}")
