@@ -11,10 +11,12 @@ from typer.testing import CliRunner
 
 from chronique.cli.common import app
 from chronique.evaluate.timeml import read_timeml
+from chronique.lang import load_rules
 from chronique.model import FuzzyDate, Provenance, Span
 from chronique.pipeline import registered_stages
 from chronique.settings import Settings
 from chronique.timex import detect, resolve, tag, tag_timex, to_timeml
+from chronique.timex.grammar import grammar
 
 
 def values(text: str, lang: str = "fr", dct: Any = None) -> list[tuple[str, str]]:
@@ -193,3 +195,26 @@ def test_cli_unknown_language() -> None:
     result = CliRunner().invoke(app, ["timex", "-", "--lang", "xx"], input="Montag")
     assert result.exit_code == 1
     assert "fr or en" in result.output
+
+
+KINDS = {"calendar", "range", "relunit", "offset", "duration", "set", "setword", "durword", "ref", "decade"}
+KINDS |= {"century", "quarter", "holiday"}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_timex_data_schema(lang: str) -> None:
+    data = load_rules(lang, "timex")
+    grammar(lang)  # every pattern compiles, every placeholder names a lexicon
+    for table, rules in data.items():
+        if table == "settings":
+            continue
+        for rule in rules:
+            where = f"lang/{lang}/timex.toml [[{table}]] {rule.get('concept')!r}"
+            assert rule.get("examples"), f"{where}: a rule needs examples"
+            assert "concept" in rule, f"{where}: a rule needs a concept"
+            if table == "pattern":
+                assert rule["kind"] in KINDS, f"{where}: unknown kind {rule['kind']!r}"
+            elif table in ("tense", "guard"):
+                assert "regex" in rule, f"{where}: needs a regex"
+            else:
+                assert rule.get("words"), f"{where}: a lexicon rule needs words"
