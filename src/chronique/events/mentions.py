@@ -33,6 +33,9 @@ DEMONYM_TYPES = GROUP_FIRST_TYPES | {"agreement"}
 # bombardier russe par la chasse turque" is 70 characters; "coopérer sur le dossier syrien" at the end
 # of a long sentence is not the attack's. Read off the seeds.
 DEMONYM_WINDOW = 80
+# Characters before a trigger where a status cue applies when there is no parse ("are expected to meet",
+# "will travel to"): the width of an auxiliary chain. Read off the English dev articles.
+STATUS_WINDOW = 30
 # Trigger types that may tell one event: a clause with a meeting and an agreement tells two.
 _FAMILY = {"visit": "meeting", "summit": "meeting", "casualties": "attack"}
 # Types whose place may be named without a preposition: "un séisme a dévasté Port-au-Prince".
@@ -277,6 +280,8 @@ def _mention(
     mention.anaphoric = any(p.search(text, before, first.start) for p in rules.anaphor)
     mention.novel = any(p.search(text, before, first.start) for p in rules.novelty)
     mention.definite = _definite(text, first, rules)
+    if any(p.search(text, max(sentence.start, first.start - 20), first.start) for p in rules.generic):
+        return None  # "riposterait à toute attaque": no particular event
     own = _Group(types, group.head, group.tokens, group.starts)
     others = _Group([t for t in group.triggers if t not in types] or types)
 
@@ -541,7 +546,9 @@ def _status(text: str, sentence: Span, group: _Group, rules: EventRules, mention
     if group.tokens:
         clause = " ".join(t.text for t in sorted(group.tokens, key=lambda t: t.i))
     else:
-        clause = text[sentence.start : sentence.end]
+        # Without clauses, cues are looked for next to the trigger: "are expected to meet", not the
+        # "will" of another clause of the sentence.
+        clause = text[max(sentence.start, group.start - STATUS_WINDOW) : min(sentence.end, group.end + 10)]
     cue = rules.status_cue(clause)
     if cue == "denied":
         return "denied"

@@ -52,6 +52,7 @@ class EventRules:
     pair: tuple[re.Pattern[str], ...]
     anaphor: tuple[re.Pattern[str], ...]
     novelty: tuple[re.Pattern[str], ...]
+    generic: tuple[re.Pattern[str], ...]
     place: tuple[re.Pattern[str], ...]
     place_nouns: frozenset[str]
     determiners: frozenset[str]
@@ -80,13 +81,16 @@ class EventRules:
 
         Words between it and the name must be determiners or include a place noun.
         """
-        for pattern in self.place:
-            match = pattern.search(text, start, end)
-            if match is None:
-                continue
-            words = self._between(match)
-            if not words or any(w.strip("'’") in self.place_nouns for w in words):
-                return match
+        # From the preposition nearest to the name leftwards: in "à l'issue d'entretiens à Moscou" the
+        # place phrase is "à Moscou", not "à l'issue d'entretiens à".
+        for word in reversed(list(re.finditer(r"\b\w", text[start:end]))):
+            for pattern in self.place:
+                match = pattern.match(text, start + word.start(), end)
+                if match is None:
+                    continue
+                words = self._between(match)
+                if not words or any(w.strip("'’") in self.place_nouns for w in words):
+                    return match
         return None
 
     def _between(self, match: re.Match[str]) -> list[str]:
@@ -144,6 +148,7 @@ def event_rules(lang: str | None) -> EventRules:
         pair=tuple(_compile(rule["pattern"]) for rule in data.get("pair", [])),
         anaphor=tuple(_compile(rule["pattern"]) for rule in data.get("anaphor", [])),
         novelty=tuple(_compile(rule["pattern"]) for rule in data.get("novelty", [])),
+        generic=tuple(_compile(rule["pattern"]) for rule in data.get("generic", [])),
         place=tuple(_compile(rule["pattern"]) for rule in data.get("place", [])),
         place_nouns=frozenset(noun for rule in data.get("place", []) for noun in rule.get("nouns", [])),
         determiners=frozenset(word for rule in data.get("place", []) for word in rule.get("determiners", [])),
@@ -200,6 +205,6 @@ def check_example(lang: str, rule: dict[str, Any], example: Any) -> None:
     elif "role" in rule:
         match = _compile(rule["pattern"], ignore_case=lang != "en").search(example)
         assert match and rules.demonym(match.group("demonym")), f"{lang}: {rule['concept']} not in {example!r}"
-    else:  # pair, anaphor, novelty, place, not_event_date: anchored ones are written "what comes before|the word"
+    else:  # pair, anaphor, novelty, generic, place, not_event_date: anchored ones are written "what comes before|the word"
         before = example.split("|")[0] if "|" in example else example
         assert _compile(rule["pattern"]).search(before), f"{lang} {rule.get('concept')}: {example!r}"
