@@ -471,3 +471,61 @@ def test_only_web_addresses_become_links(url: str | None, expected: str | None) 
     from chronique.server.render import web_url
 
     assert web_url(url) == expected
+
+
+def test_entry_card_shows_conflicts_with_their_sources() -> None:
+    from chronique.server.app import templates
+    from chronique.server.render import strings
+
+    figure = {
+        "doc_id": "d1",
+        "value": 330000.0,
+        "approx": True,
+        "text": "330 000 morts",
+        "start": 5,
+        "end": 18,
+        "published": "2017-12",
+        "url": "https://www.rfi.fr/x",
+    }
+    entry = {
+        "id": "e1",
+        "date": "2017-12-11",
+        "granularity": "day",
+        "type": "meeting",
+        "title": "Rencontre",
+        "participants": [],
+        "place": None,
+        "summary": "",
+        "status": "happened",
+        "confidence": 0.5,
+        "main": False,
+        "flags": ["conflicting_dates", "conflicting_figures"],
+        "conflicts": {
+            "dates": [{"doc_id": "d2", "value": "2017-12-08", "evidence": "vendredi"}],
+            "figures": [
+                {
+                    "quantity": "deaths",
+                    "place": "Syria",
+                    "values": [figure, {**figure, "value": 350000.0, "doc_id": "d3", "url": None}],
+                }
+            ],
+        },
+        "sources": [
+            {
+                "doc_id": "d1",
+                "url": "javascript:alert(1)",
+                "published": "2017-12",
+                "sentence": "S.",
+                "start": 0,
+                "end": 2,
+            }
+        ],
+    }
+    macros = templates().get_template("_macros.html").make_module({"t": strings("fr"), "lang": "fr"})
+    html = str(macros.entry_card(entry))
+    assert html.count("⚠") == 4  # two flags in the summary, two boxes of details
+    assert '<time datetime="2017-12-08">8 décembre 2017</time>' in html and "« vendredi »" in html
+    assert "<strong>330 000</strong> ≈ « 330 000 morts »" in html and "<strong>350 000</strong>" in html
+    assert 'href="/documents/d1?hl=5-18#evidence">rfi.fr</a>' in html
+    assert "javascript:" not in html
+    assert "Contexte" in html  # background news

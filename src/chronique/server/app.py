@@ -40,7 +40,6 @@ from chronique.server.render import (
     INTERFACE_LANGUAGES,
     Strings,
     display_name,
-    flag_items,
     format_date,
     headline,
     highlight,
@@ -203,6 +202,27 @@ def timeline_filters(
 Filters = Annotated[data.TimelineFilters, Depends(timeline_filters)]
 
 
+def templates() -> Environment:
+    """The Jinja environment of the pages (`web/templates`), with the helpers they call."""
+    env = Environment(
+        loader=PackageLoader("chronique", "web/templates"),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(
+        format_date=format_date,
+        display_name=display_name,
+        headline=headline,
+        outlet=outlet,
+        doc_sources={},
+        highlight=highlight,
+        version=__version__,
+        web_url=web_url,
+    )
+    return env
+
+
 def create_app(db_path: Path | str, *, writable: bool = False) -> FastAPI:
     """The FastAPI app serving the database at `db_path` (read-only unless `writable`)."""
     config = _Config(Path(db_path), writable)
@@ -217,23 +237,7 @@ def create_app(db_path: Path | str, *, writable: bool = False) -> FastAPI:
         "source sentence. Every HTML page has a `.json` twin; the JSON is stable within a major version.",
     )
     app.state.config = config
-    env = Environment(
-        loader=PackageLoader("chronique", "web/templates"),
-        autoescape=select_autoescape(["html"]),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.globals.update(
-        format_date=format_date,
-        display_name=display_name,
-        headline=headline,
-        outlet=outlet,
-        doc_sources={},
-        highlight=highlight,
-        flag_items=flag_items,
-        version=__version__,
-        web_url=web_url,
-    )
+    env = templates()
     static_dir = resources.files("chronique").joinpath("web/static")
     app.mount("/static", StaticFiles(directory=str(static_dir)), name="static")
 

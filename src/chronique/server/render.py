@@ -20,7 +20,6 @@ __all__ = [
     "MarkedDocument",
     "Strings",
     "display_name",
-    "flag_items",
     "format_date",
     "headline",
     "highlight",
@@ -280,30 +279,3 @@ def highlight(text: str, ranges: Sequence[Sequence[int]]) -> Markup:
         pos = end
     out.append(str(escape(text[pos:])))
     return Markup("".join(out))
-
-
-def flag_items(flags: Any) -> list[tuple[str, str]]:
-    """(flag name, details) for a timeline entry's `flags`, whether a list of names, of objects, or a dict."""
-    if not flags:
-        return []
-    if isinstance(flags, Mapping):
-        items = list(flags.items())
-    else:
-        items = []
-        for flag in flags:
-            if isinstance(flag, Mapping):
-                name = str(flag.get("kind") or flag.get("type") or flag.get("flag") or "flag")
-                items.append((name, {k: v for k, v in flag.items() if k not in ("kind", "type", "flag")}))
-            else:
-                items.append((str(flag), None))
-    return [(name, _describe(detail)) for name, detail in items if detail is not False]
-
-
-def _describe(detail: Any) -> str:
-    if detail is None or detail is True:
-        return ""
-    if isinstance(detail, Mapping):
-        return "; ".join(f"{k}: {_describe(v)}" for k, v in detail.items())
-    if isinstance(detail, list | tuple):
-        return ", ".join(_describe(v) for v in detail)
-    return str(detail)
