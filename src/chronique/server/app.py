@@ -489,7 +489,7 @@ def create_app(db_path: Path | str, *, writable: bool = False) -> FastAPI:
         entity = entity_index(store).entities.get(entity_id)
         if entity is None:
             raise NotFound(f"no entity {entity_id!r}; list them at /entities.json")
-        entries = data.entity_entries(store, entity.id, entity.name, lang=_check_lang(lang))
+        entries = data.entity_entries(store, entity.id, lang=_check_lang(lang))
         rows, total = data.list_documents(store, entity=entity.id, limit=DEFAULT_PAGE_SIZE, offset=0)
         payload: dict[str, Any] = {"entity": entity.to_dict(), "timeline": entries, "documents": rows}
         if _json_path(request):

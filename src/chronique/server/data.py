@@ -152,17 +152,13 @@ def entries_of_document(store: Store, doc_id: str, *, lang: str | None = None) -
     return found
 
 
-def entity_entries(
-    store: Store, entity_id: str, name: str, *, lang: str | None = None
-) -> list[dict[str, Any]]:
+def entity_entries(store: Store, entity_id: str, *, lang: str | None = None) -> list[dict[str, Any]]:
     """The timeline entries with this entity as a participant or place (none when there is no timeline)."""
     try:
-        entries = timeline_entries(store, TimelineFilters(entities=(name,), lang=lang))
+        entries = timeline_entries(store, TimelineFilters(entities=(entity_id,), lang=lang))
     except StoreError:
         return []
-    dicts = [e.to_dict() for e in entries]
-    # The timeline matches names and aliases; keep the entries of this very entity when ids tell.
-    return [e for e in dicts if involves(e, entity_id)] or dicts
+    return [d for d in (e.to_dict() for e in entries) if involves(d, entity_id)]
 
 
 def involves(entry: dict[str, Any], entity_id: str) -> bool:
