@@ -9,6 +9,7 @@ its nearest verb, and every word of the sentence goes to the clause that governs
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -178,9 +179,10 @@ def _group(sentence: Span, triggers: list[Trigger], parsed: ParsedText, referrin
 
 
 def _distance(position: int, group: _Group) -> int:
-    if position < group.start:
-        return group.start - position
-    return max(0, position - group.end)
+    """Characters from `position` to the nearest trigger of `group`."""
+    return min(
+        (t.start - position if position < t.start else max(0, position - t.end) for t in group.triggers), default=0
+    )
 
 
 def _in_group(position: int, group: _Group, groups: list[_Group], parsed: ParsedText) -> bool:
@@ -227,9 +229,12 @@ def sentence_mentions(
         # and an agreement. Speech verbs only report, and a visit is the meeting's own journey.
         families: dict[str, list[Trigger]] = {}
         for trigger in group.triggers:
+            if referring(trigger) and len(group.triggers) > 1:
+                continue  # "ont signé un mémorandum … parrains de ces pourparlers": told before
             if trigger.type not in ("statement", "visit") or len(group.triggers) == 1:
                 families.setdefault(_FAMILY.get(trigger.type, trigger.type), []).append(trigger)
-        for family in families.values() if len(families) > 1 else [group.triggers]:
+        told = [t for t in group.triggers if not referring(t)] or group.triggers
+        for family in families.values() if len(families) > 1 else [told]:
             mention = _mention(
                 doc, sentence, group, groups, rules, parsed, entities, timexes, types=family,
                 country_ref=country_ref, country_of=country_of, pair=pair,
@@ -306,9 +311,9 @@ def _mention(
     for p in mention.participants:
         p.pop("type", None)
     # Date: the nearest dated time expression of the clause.
-    mention.timex = _timex(text, sentence, own, rules, timexes, nearest)
+    mention.timex = _timex(text, sentence, own, rules, timexes, nearest, doc.published)
     if mention.timex is not None:
-        mention.date = _date_of(mention.timex)
+        mention.date = _date_of(mention.timex, doc.published)
     if mention.date is None and all(t.rule.needs_timex for t in group.triggers if t.type == event_type):
         return None  # an undated "a déclaré que", "des centaines de milliers de morts": not news events
     mention.status = _status(text, sentence, group, rules, mention, doc)
@@ -504,13 +509,19 @@ def _slug(name: str) -> str:
 
 
 def _timex(
-    text: str, sentence: Span, group: _Group, rules: EventRules, timexes: Sequence[Span], inside: Any
+    text: str,
+    sentence: Span,
+    group: _Group,
+    rules: EventRules,
+    timexes: Sequence[Span],
+    inside: Any,
+    published: FuzzyDate | None,
 ) -> Span | None:
     candidates = []
     for timex in timexes:
         if timex.label not in ("DATE", "TIME") or not inside(timex.start):
             continue
-        if _date_of(timex) is None:
+        if _date_of(timex, published) is None:
             continue
         before = text[max(sentence.start, timex.start - 12) : timex.start]
         if any(p.search(before) for p in rules.not_event_date):
@@ -521,23 +532,44 @@ def _timex(
     if not candidates:
         return None
     # The finest date of the clause, then the nearest: "la Coupe du monde 2018 … ce dimanche 15 juillet".
-    return min(candidates, key=lambda t: (_rank(t), _distance(t.start, group)))
+    return min(candidates, key=lambda t: (_rank(t, published), _distance(t.start, group)))
 
 
 _YEAR = re.compile(r"\d{4}")
 _NAME_BEFORE = re.compile(r"\b[A-Z][\w-]*\s+$")
 
 
-def _rank(timex: Span) -> int:
-    date = _date_of(timex)
+def _rank(timex: Span, published: FuzzyDate | None) -> int:
+    date = _date_of(timex, published)
     return date.granularity.rank if date is not None else 99
 
 
-def _date_of(timex: Span) -> FuzzyDate | None:
-    value = str(timex.attrs.get("value") or "")
-    value = value.split("T", 1)[0]
+_YEARLESS = re.compile(r"XXXX-(\d{2})-(\d{2})")
+
+
+def _date_of(timex: Span, published: FuzzyDate | None = None) -> FuzzyDate | None:
+    """The calendar date of a time expression; a yearless day takes the year that puts it nearest the
+    document date (and falls on the weekday written, when one is), never a guess without that date."""
+    value = str(timex.attrs.get("value") or "").split("T", 1)[0]
+    evidence = str(timex.attrs.get("rule", ""))
+    yearless = _YEARLESS.fullmatch(value)
+    if yearless and published is not None:
+        lo, hi = published.interval()
+        weekday = (timex.attrs.get("parts") or {}).get("weekday")
+        options = []
+        for year in (lo.year - 1, lo.year, lo.year + 1):
+            try:
+                day = dt.date(year, int(yearless.group(1)), int(yearless.group(2)))
+            except ValueError:
+                continue
+            if weekday and day.isoweekday() != weekday:
+                continue
+            options.append((0 if lo <= day <= hi else min(abs((day - lo).days), abs((day - hi).days)), day))
+        if not options:
+            return None
+        value, evidence = min(options)[1].isoformat(), "year from the document date"
     try:
-        return FuzzyDate.parse(value, provenance="timex", evidence=str(timex.attrs.get("rule", "")))
+        return FuzzyDate.parse(value, provenance="timex", evidence=evidence)
     except ValueError:
         return None
 
