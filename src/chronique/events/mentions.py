@@ -234,6 +234,9 @@ def sentence_mentions(
             if trigger.type not in ("statement", "visit") or len(group.triggers) == 1:
                 families.setdefault(_FAMILY.get(trigger.type, trigger.type), []).append(trigger)
         told = [t for t in group.triggers if not referring(t)] or group.triggers
+        if "sport" in families:
+            # "les deux équipes se rencontrent … de cette Coupe du Monde": a match, not a meeting.
+            families["sport"] += families.pop("meeting", [])
         for family in families.values() if len(families) > 1 else [told]:
             mention = _mention(
                 doc, sentence, group, groups, rules, parsed, entities, timexes, types=family,
@@ -316,7 +319,7 @@ def _mention(
         mention.date = _date_of(mention.timex, doc.published)
     if mention.date is None and all(t.rule.needs_timex for t in group.triggers if t.type == event_type):
         return None  # an undated "a déclaré que", "des centaines de milliers de morts": not news events
-    mention.status = _status(text, sentence, group, rules, mention, doc)
+    mention.status = _status(text, sentence, own, rules, mention, doc)
     if mention.status == "hypothetical":
         return None
     if mention.type in PERSON_TYPES and not mention.persons and _definite(text, first, rules):

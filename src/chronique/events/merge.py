@@ -7,10 +7,11 @@ event per document and event, docs/architecture.md).
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from chronique.events.mentions import Mention, Ref
+from chronique.events.mentions import PLACELESS_TYPES, SITE_TYPES, Mention, Ref
 from chronique.events.rules import EventRules
 from chronique.model import Document, FuzzyDate, Granularity, Provenance, Span
 
@@ -193,6 +194,36 @@ def event_date(event: Event, doc: Document) -> FuzzyDate | None:
     )
 
 
+def event_place(event: Event, doc: Document, rules: EventRules) -> Ref | None:
+    """The event's own place, or for the main news without one, the place its lead names.
+
+    The lead (headline, dateline, lead sentence) names one city with a locative: "Avec notre envoyé
+    spécial à Saint-Pétersbourg", "headquarters in Santa Clara". A disaster without one happened where
+    the article names a city most often (at least twice): Port-au-Prince for a Haitian earthquake.
+    """
+    place = event.place
+    event_type = event.type(rules)
+    if place is not None or not event.main or event_type in PLACELESS_TYPES:
+        return place
+    cities = [e for e in doc.layer("entities") if e.label == "city"]
+    lead_end = _lead_end(doc)
+    named = {
+        str(e.attrs.get("entity_id")): e
+        for e in cities
+        if e.start < lead_end and rules.locative(doc.text, max(0, e.start - 60), e.start)
+    }
+    if len(named) == 1:
+        found = next(iter(named.values()))
+        return {"entity_id": found.attrs.get("entity_id"), "name": found.attrs.get("name")}
+    if event_type in SITE_TYPES and cities:
+        counts = Counter(str(e.attrs.get("entity_id")) for e in cities)
+        best, count = counts.most_common(1)[0]
+        if count >= 2:
+            found = next(e for e in cities if str(e.attrs.get("entity_id")) == best)
+            return {"entity_id": found.attrs.get("entity_id"), "name": found.attrs.get("name")}
+    return None
+
+
 def to_span(event: Event, doc: Document, rules: EventRules) -> Span:
     best = event.best()
     trigger = best.triggers[0]
@@ -206,7 +237,7 @@ def to_span(event: Event, doc: Document, rules: EventRules) -> Span:
             status = "happened"
     attrs: dict[str, Any] = {
         "participants": event.participants,
-        "place": event.place,
+        "place": event_place(event, doc, rules),
         "date": date.to_dict() if date is not None else None,
         "status": status,
         "main": event.main,
