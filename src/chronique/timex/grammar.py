@@ -16,7 +16,7 @@ from typing import Any
 
 from chronique.lang import load_rules
 
-__all__ = ["Grammar", "Pattern", "grammar", "normalise"]
+__all__ = ["Grammar", "Pattern", "TenseCue", "grammar", "normalise"]
 
 # Language-neutral placeholders. Years run 1000-2099: older ones are too rare in news to be worth the
 # false dates ("1500 manifestants"); a two-digit year is only taken right after a month name.
@@ -50,11 +50,22 @@ class Pattern:
 
 
 @dataclass(frozen=True, slots=True)
+class TenseCue:
+    """A `[[tense]]` rule: its direction, its regex, words it must not take, and its weight (a cue's
+    distance to an expression is multiplied by it: weak cues such as any "-ed" word count less)."""
+
+    concept: str
+    regex: re.Pattern[str]
+    exclude: frozenset[str]
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
 class Grammar:
     lang: str
     lexicons: Mapping[str, Mapping[str, Any]]
     patterns: tuple[Pattern, ...]
-    tenses: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...]
+    tenses: tuple[TenseCue, ...]
     guards: tuple[re.Pattern[str], ...]
     settings: Mapping[str, Any]
 
@@ -151,7 +162,12 @@ def grammar(lang: str) -> Grammar:
         patterns.append(Pattern(rule["concept"], rule["kind"], regex, rule.get("direction")))
     # Tense cues are case-sensitive on purpose: "Ankara" is no future tense.
     tenses = tuple(
-        (rule["concept"], re.compile(rule["regex"]), frozenset(rule.get("exclude", [])))
+        TenseCue(
+            rule["concept"],
+            re.compile(rule["regex"]),
+            frozenset(rule.get("exclude", [])),
+            rule.get("weight", 1),
+        )
         for rule in data.get("tense", [])
     )
     guards = tuple(re.compile(rule["regex"], flags) for rule in data.get("guard", []))

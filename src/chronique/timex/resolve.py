@@ -58,18 +58,18 @@ def _clause(text: str, start: int, end: int) -> tuple[int, int]:
 def direction_of(text: str, span: Span, g: Grammar) -> str | None:
     """`past`, `future` or None from the tense cues nearest to `span` in its clause."""
     lo, hi = _clause(text, span.start, span.end)
-    found: list[tuple[int, int, int, str]] = []  # distance, priority, start, concept
+    found: list[tuple[float, int, int, str]] = []  # weighted distance, priority, start, concept
     futures: list[tuple[int, int]] = []
-    for concept, regex, exclude in g.tenses:
-        for m in regex.finditer(text, lo, hi):
+    for cue in g.tenses:
+        for m in cue.regex.finditer(text, lo, hi):
             if m.start() < span.end and span.start < m.end():
                 continue
-            if m.group(0) in exclude:
+            if m.group(0) in cue.exclude:
                 continue
-            if concept == "future":
+            if cue.concept == "future":
                 futures.append((m.start(), m.end()))
             distance = span.start - m.end() if m.end() <= span.start else m.start() - span.end
-            found.append((distance, 0 if concept == "future" else 1, m.start(), concept))
+            found.append((distance * cue.weight, 0 if cue.concept == "future" else 1, m.start(), cue.concept))
     # "est prévue" is a passé composé in form only: a past cue that overlaps a future one does not count.
     found = [f for f in found if f[3] == "future" or not any(s <= f[2] < e for s, e in futures)]
     if not found:
