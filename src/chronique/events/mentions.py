@@ -12,7 +12,7 @@ import bisect
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from chronique.events.rules import EventRules, Trigger, find_triggers
@@ -234,16 +234,28 @@ def sentence_mentions(
             if trigger.type not in ("statement", "visit") or len(group.triggers) == 1:
                 families.setdefault(_FAMILY.get(trigger.type, trigger.type), []).append(trigger)
         told = [t for t in group.triggers if not referring(t)] or group.triggers
-        if "sport" in families:
+        if "sport" in families or any(t.type == "sport" for t in group.triggers):
             # "les deux équipes se rencontrent … de cette Coupe du Monde": a match, not a meeting.
-            families["sport"] += families.pop("meeting", [])
+            matches = [replace(t, type="sport") for t in families.pop("meeting", [])]
+            families["sport"] = families.get("sport", []) + matches
+            told = [replace(t, type="sport") if t.type == "meeting" else t for t in told]
+            families = {k: v for k, v in families.items() if v}
+        siblings: list[Mention] = []
         for family in families.values() if len(families) > 1 else [told]:
+            rivals = [t for f in families.values() if f is not family for t in f] if len(families) > 1 else []
             mention = _mention(
-                doc, sentence, group, groups, rules, parsed, entities, timexes, types=family,
+                doc, sentence, group, groups, rules, parsed, entities, timexes, types=family, rivals=rivals,
                 country_ref=country_ref, country_of=country_of, pair=pair,
             )
             if mention is not None:
-                mentions.append(mention)
+                siblings.append(mention)
+        # "reached agreement …, Erdogan said after talks with Putin in Moscow": an agreement out of a
+        # meeting of the same clause was reached where the meeting took place.
+        venue = next((m.place for m in siblings if m.type == "meeting" and m.place), None)
+        for mention in siblings:
+            if mention.type == "agreement" and mention.place is None:
+                mention.place = venue
+        mentions += siblings
     # A dated statement that reports another event of its sentence is that event's source, not news.
     others = [m for m in mentions if m.type != "statement" and not m.anaphoric]
     if others and parsed is not None:
@@ -276,6 +288,7 @@ def _mention(
     timexes: Sequence[Span],
     *,
     types: list[Trigger],
+    rivals: list[Trigger],
     country_ref: Any,
     country_of: Any,
     pair: Any,
@@ -291,7 +304,7 @@ def _mention(
     if any(p.search(text, max(sentence.start, first.start - 20), first.start) for p in rules.generic):
         return None  # "riposterait à toute attaque": no particular event
     own = _Group(types, group.head, group.tokens, group.starts)
-    others = _Group([t for t in group.triggers if t not in types] or types)
+    others = _Group(rivals or types)
 
     def inside(position: int) -> bool:
         return sentence.start <= position < sentence.end and _in_group(position, group, groups, parsed)

@@ -199,7 +199,7 @@ def event_place(event: Event, doc: Document, rules: EventRules) -> Ref | None:
 
     The lead (headline, dateline, lead sentence) names one city with a locative: "Avec notre envoyé
     spécial à Saint-Pétersbourg", "headquarters in Santa Clara". A disaster without one happened where
-    the article names a city most often (at least twice): Port-au-Prince for a Haitian earthquake.
+    the article names a city most often: Port-au-Prince for a Haitian earthquake.
     """
     place = event.place
     event_type = event.type(rules)
@@ -216,9 +216,9 @@ def event_place(event: Event, doc: Document, rules: EventRules) -> Ref | None:
         found = next(iter(named.values()))
         return {"entity_id": found.attrs.get("entity_id"), "name": found.attrs.get("name")}
     if event_type in SITE_TYPES and cities:
-        counts = Counter(str(e.attrs.get("entity_id")) for e in cities)
-        best, count = counts.most_common(1)[0]
-        if count >= 2:
+        ranked = Counter(str(e.attrs.get("entity_id")) for e in cities).most_common(2)
+        best = ranked[0][0]
+        if len(ranked) == 1 or ranked[0][1] > ranked[1][1]:  # no tie
             found = next(e for e in cities if str(e.attrs.get("entity_id")) == best)
             return {"entity_id": found.attrs.get("entity_id"), "name": found.attrs.get("name")}
     return None
