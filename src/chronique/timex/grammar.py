@@ -1,8 +1,10 @@
 """Rule data (`lang/<iso>/timex.toml`) compiled into lexicons and regexes, once per language.
 
 Lexicon tables map words to concepts; a `[[pattern]]` regex names a lexicon as `{month}` and gets a
-named group matching every word of it (`{day2}` is a second group over the same words). A few
-placeholders are language-neutral and defined here (`{day}`, `{year}`, `{hour}`, `{num}` …).
+named group matching every word of it (`{day2}` is a second group over the same words,
+`{fraction_before}` the words of the `fraction` rules whose concept is `before`). A placeholder used
+twice in one pattern (in two branches) gets groups `name`, `name__2` …, which `detect` reads as one.
+A few placeholders are language-neutral and defined here (`{day}`, `{year}`, `{hour}`, `{num}` …).
 Matching runs over the text with ’ turned into ' (same length, so offsets do not move).
 """
 
