@@ -474,6 +474,8 @@ def _participants(
         name = str(entity.attrs.get("name") or "")
         if name in rules.metonyms:
             groups_.append({**country_ref(rules.metonyms[name]), "type": "country"})
+        elif mention.type == "sport" and entity.label not in ("country", "group"):
+            continue  # teams play; "Loujniki" is where
         elif entity.label in AGENT_TYPES or (entity.label == "other" and mention.type in SITE_TYPES | {"economy"}):
             groups_.append({**_ref(entity), "type": entity.label})  # "other": a cathedral on fire, a club
     for phrase in rules.demonym_phrases:
