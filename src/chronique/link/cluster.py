@@ -14,6 +14,7 @@ import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from chronique.link.mentions import EventMention, Participant, is_day
 from chronique.model import FuzzyDate, Granularity, Provenance, content_id
@@ -26,6 +27,8 @@ _MONTH_BUCKET_MAX_DAYS = 62
 # Weight of a date that a mention took from its document's date rather than from its own expression
 # (the events stage falls back to the publication date): it may fill a gap, never outvote.
 _FALLBACK_DATE_WEIGHT = 0.4
+# How far from its document's date an undated mention is looked for (days).
+_UNDATED_REACH_DAYS = 31
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,10 +52,10 @@ class Cluster:
     members: list[EventMention] = field(default_factory=list)
     date: FuzzyDate | None = None
     conflicts: list[DateConflict] = field(default_factory=list)
-
-    @property
-    def participant_ids(self) -> frozenset[str]:
-        return frozenset(pid for m in self.members for pid in m.participant_ids)
+    # Kept up to date by `resolve()`, which runs whenever the members change: compared for every candidate.
+    participant_ids: frozenset[str] = frozenset()
+    place_ids: frozenset[str] = frozenset()
+    windows: set[str] = field(default_factory=set)  # index buckets of its members' dates (undated: filed so)
 
     @property
     def doc_ids(self) -> list[str]:
@@ -109,8 +112,21 @@ class Cluster:
     def main(self) -> bool:
         return any(m.main for m in self.members)
 
-    def resolve(self) -> None:
+    def append(self, m: EventMention) -> None:
+        """Add a member and merge the dates again (participants and places are updated, not recomputed)."""
+        self.members.append(m)
+        self.participant_ids |= m.participant_ids
+        if m.place is not None:
+            self.place_ids |= {m.place.entity_id}
+        self.windows |= set(_window(m) or ["*"])
         self.date, self.conflicts = resolve_date(self.members)
+
+    def resolve(self) -> None:
+        """Merge the members' dates, and recompute the participants, places and windows compared."""
+        self.date, self.conflicts = resolve_date(self.members)
+        self.participant_ids = frozenset(pid for m in self.members for pid in m.participant_ids)
+        self.place_ids = frozenset(m.place.entity_id for m in self.members if m.place is not None)
+        self.windows = {b for m in self.members for b in (_window(m) or ["*"])}
 
 
 @functools.cache
@@ -172,9 +188,16 @@ def resolve_date(
     for date in (m.date for m in voters):
         if date is not None:
             candidates.setdefault(date.value, date)
+    # Voters with the same date and expression vote alike: weigh them once (large clusters stay cheap).
+    groups: dict[tuple[Any, ...], tuple[EventMention, float]] = {}
+    for m in voters:
+        timex = m.date_timex
+        key = (m.date, tuple(sorted(timex.parts.items())) if timex is not None else None)
+        first, weight = groups.get(key, (m, 0.0))
+        groups[key] = (first, weight + _weight(m))
     scored = []
     for value, candidate in candidates.items():
-        support = sum(_weight(m) for m in voters if _fits(m, candidate))
+        support = sum(weight for m, weight in groups.values() if _fits(m, candidate))
         scored.append((-round(support, 6), candidate.granularity.rank, value))
     scored.sort()
     best = candidates[scored[0][2]]
@@ -193,17 +216,34 @@ def _loose(date: FuzzyDate) -> FuzzyDate:
     return date.coarsen(Granularity.MONTH) if is_day(date) else date
 
 
-def _months(date: FuzzyDate) -> list[str] | None:
-    """The months ("YYYY-MM") a date may fall in, or None when it is too coarse to bucket."""
-    lo, hi = date.interval()
-    if (hi - lo).days > _MONTH_BUCKET_MAX_DAYS:
+def _buckets(lo: dt.date, hi: dt.date, *, max_days: int = _MONTH_BUCKET_MAX_DAYS) -> list[str] | None:
+    """Index buckets of a span of days: its months ("YYYY-MM") when it spans `max_days` at most, its
+    years ("YYYY") when it spans two years at most, None when it is coarser (a decade)."""
+    if (hi - lo).days <= max_days:
+        months = []
+        day = dt.date(lo.year, lo.month, 1)
+        while day <= hi:
+            months.append(f"{day.year:04d}-{day.month:02d}")
+            day = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+        return months
+    if hi.year - lo.year <= 1:
+        return [f"{year:04d}" for year in range(lo.year, hi.year + 1)]
+    return None
+
+
+def _window(m: EventMention) -> list[str] | None:
+    """The buckets in which a mention's event may lie: its date's, or those around its document's date.
+
+    An undated mention is looked for within a month of its document's date; an older background fact
+    without a date of its own is found only through its document's story.
+    """
+    if m.date is not None:
+        return _buckets(*m.date.interval(), max_days=_MONTH_BUCKET_MAX_DAYS)
+    if m.published is None:
         return None
-    months = []
-    day = dt.date(lo.year, lo.month, 1)
-    while day <= hi:
-        months.append(f"{day.year:04d}-{day.month:02d}")
-        day = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
-    return months
+    reach = dt.timedelta(days=_UNDATED_REACH_DAYS)
+    lo, hi = m.published.interval()
+    return _buckets(lo - reach, hi + reach, max_days=_MONTH_BUCKET_MAX_DAYS + 2 * _UNDATED_REACH_DAYS)
 
 
 def _keys(m: EventMention) -> list[str]:
@@ -227,55 +267,54 @@ class Linker:
     def __init__(self) -> None:
         self.clusters: dict[str, Cluster] = {}
         self.cluster_of: dict[str, str] = {}  # mention key -> cluster id
-        self._by_month: defaultdict[tuple[str, str, str], set[str]] = defaultdict(set)
-        self._coarse: defaultdict[tuple[str, str], set[str]] = defaultdict(set)
+        # (family, key, bucket) -> cluster ids; buckets are months, years, or "*" (coarser or unknown)
+        self._index: defaultdict[tuple[str, str, str], set[str]] = defaultdict(set)
         self._all: defaultdict[tuple[str, str], set[str]] = defaultdict(set)
-        self._filed: dict[str, list[tuple[str, ...]]] = {}
+        self._filed: dict[str, list[tuple[str, str, str]]] = {}
         self._doc_mentions: defaultdict[str, list[str]] = defaultdict(list)  # doc id -> mention keys
         self.comparisons = 0  # candidate checks made, for the benchmark
 
     # -- the index ------------------------------------------------------------------------------------
 
-    def _cluster_keys(self, cluster: Cluster) -> set[str]:
-        keys = set(cluster.participant_ids)
-        keys.update("@" + p.entity_id for p in cluster.places)
-        return keys
-
     def _file(self, cluster: Cluster) -> None:
         self._unfile(cluster.id)
-        months = _months(cluster.date) if cluster.date is not None else None
-        filed: list[tuple[str, ...]] = []
-        for key in self._cluster_keys(cluster):
+        if cluster.date is not None:
+            buckets = _buckets(*cluster.date.interval()) or ["*"]
+        else:  # undated: filed about its documents' dates, so that mentions of that time find it
+            buckets = sorted(cluster.windows) or ["*"]
+        buckets += sorted({f"--{b[5:7]}" for b in buckets if len(b) == 7})  # month of any year
+        keys = set(cluster.participant_ids) | {"@" + pid for pid in cluster.place_ids}
+        filed = [(cluster.family, key, bucket) for key in keys for bucket in buckets]
+        for entry in filed:
+            self._index[entry].add(cluster.id)
+        for key in keys:
             self._all[(cluster.family, key)].add(cluster.id)
-            filed.append((cluster.family, key))
-            if months is None:
-                self._coarse[(cluster.family, key)].add(cluster.id)
-                filed.append((cluster.family, key, ""))
-            else:
-                for month in months:
-                    self._by_month[(cluster.family, key, month)].add(cluster.id)
-                    filed.append((cluster.family, key, month))
         self._filed[cluster.id] = filed
 
     def _unfile(self, cluster_id: str) -> None:
-        for entry in self._filed.pop(cluster_id, []):
-            if len(entry) == 2:
-                self._all[(entry[0], entry[1])].discard(cluster_id)
-            elif entry[2] == "":
-                self._coarse[(entry[0], entry[1])].discard(cluster_id)
-            else:
-                self._by_month[(entry[0], entry[1], entry[2])].discard(cluster_id)
+        for family, key, bucket in self._filed.pop(cluster_id, []):
+            self._index[(family, key, bucket)].discard(cluster_id)
+            self._all[(family, key)].discard(cluster_id)
 
     def _candidates(self, m: EventMention) -> set[str]:
+        """Clusters sharing a block key and a time bucket with `m`."""
         found: set[str] = set()
-        months = _months(m.date) if m.date is not None else None
+        buckets = _window(m)
+        timex = m.timex
+        if buckets is None and timex is not None and timex.parts.get("month"):
+            buckets = [f"--{int(timex.parts['month']):02d}"]  # "le 28 septembre" in an undated article
         for key in _keys(m):
-            if months is None:
-                found |= self._all[(m.family, key)]
-                continue
-            found |= self._coarse[(m.family, key)]
-            for month in months:
-                found |= self._by_month[(m.family, key, month)]
+            if buckets is None:
+                if timex is not None and timex.offset:
+                    # "il y a un an et demi" in an undated article: any event of the key may be the one
+                    found |= self._all[(m.family, key)]
+                continue  # a weekday alone says nothing until the document is dated (then re-filed)
+            found |= self._index[(m.family, key, "*")]
+            for bucket in buckets:
+                found |= self._index[(m.family, key, bucket)]
+            if len(buckets[0]) == 7:  # month buckets: the years hold the clusters dated to a year
+                for year in {b[:4] for b in buckets}:
+                    found |= self._index[(m.family, key, year)]
         return found
 
     # -- compatibility --------------------------------------------------------------------------------
@@ -286,13 +325,17 @@ class Linker:
         ids, cluster_ids = m.participant_ids, cluster.participant_ids
         shared = len(ids & cluster_ids)
         need = min(2, len(ids), len(cluster_ids))
-        place_ids = {p.entity_id for p in cluster.places}
-        same_place = m.place is not None and m.place.entity_id in place_ids
+        same_place = m.place is not None and m.place.entity_id in cluster.place_ids
         if need == 0 and not same_place:
             return None  # nobody in common to tell: only the same place links a mention naming nobody
         if shared < need:
             return None
-        if m.place is not None and not all(places_compatible(m.place, other) for other in cluster.places):
+        place = m.place
+        if (
+            place is not None
+            and not same_place
+            and not all(places_compatible(place, o) for o in cluster.places)
+        ):
             return None
         score = 2.0 * shared + (3.0 if same_place else 0.0)
         if cluster.date is not None:
@@ -320,20 +363,41 @@ class Linker:
 
     # -- adding ---------------------------------------------------------------------------------------
 
-    def _vague_fits(self, m: EventMention, fits: list[tuple[float, str]]) -> list[tuple[float, str]]:
+    def _own_story(self, m: EventMention) -> set[str]:
+        """The clusters that hold other mentions of `m`'s document."""
+        return {
+            self.cluster_of[key] for key in self._doc_mentions.get(m.doc_id, ()) if key in self.cluster_of
+        }
+
+    def _fits(
+        self, m: EventMention, candidates: Iterable[str], *, limit: int | None = None
+    ) -> list[tuple[float, str]]:
+        fits = []
+        for cluster_id in candidates:
+            score = self._score(m, self.clusters[cluster_id])
+            if score is not None:
+                fits.append((score, cluster_id))
+                if limit is not None and len(fits) >= limit:
+                    break
+        return fits
+
+    def _vague_fits(self, m: EventMention) -> list[tuple[float, str]]:
         """Candidates for a mention that says nothing of when ("la rencontre des deux dirigeants").
 
         Only its own document's story, or the one event of those participants at that very place, tells
-        which of several meetings of the same pair it is; otherwise it stays apart.
+        which of several meetings of the same pair it is; otherwise it stays apart. The search stops at a
+        second event that fits: the mention is ambiguous then, however many more there are.
         """
-        same_doc = [f for f in fits if any(o.doc_id == m.doc_id for o in self.clusters[f[1]].members)]
-        if same_doc:
+        same_doc = self._fits(m, sorted(c for c in self._own_story(m) if self.clusters[c].family == m.family))
+        if same_doc or m.place is None:
             return same_doc
-        if len(fits) == 1 and m.place is not None:
-            places = {p.entity_id for p in self.clusters[fits[0][1]].places}
-            if m.place.entity_id in places:
-                return fits
-        return []
+        place_id = m.place.entity_id
+        if _window(m) is not None:
+            candidates: Iterable[str] = self._candidates(m)
+        else:  # an undated mention of an undated document: only the place can tell
+            candidates = self._all[(m.family, "@" + place_id)]
+        fits = self._fits(m, (c for c in candidates if place_id in self.clusters[c].place_ids), limit=2)
+        return fits if len(fits) == 1 else []
 
     def add(self, mentions: Iterable[EventMention]) -> set[str]:
         """File new mentions into clusters (new ones when nothing fits); returns the clusters touched."""
@@ -341,26 +405,19 @@ class Linker:
         for m in sorted(mentions, key=_specificity):
             if m.key in self.cluster_of:
                 continue
-            best: tuple[float, str] | None = None
-            fits: list[tuple[float, str]] = []
-            for cluster_id in sorted(self._candidates(m)):
-                score = self._score(m, self.clusters[cluster_id])
-                if score is not None:
-                    fits.append((score, cluster_id))
             if m.date is None and m.timex is None:
-                fits = self._vague_fits(m, fits)
-            for score, cluster_id in fits:
-                if best is None or score > best[0]:
-                    best = (score, cluster_id)
+                fits = self._vague_fits(m)
+            else:
+                fits = self._fits(m, sorted(self._candidates(m) | self._own_story(m)))
+            best = max(fits, key=lambda f: (f[0], f[1])) if fits else None
             if best is None:
                 cluster = Cluster(content_id("cluster", m.key), m.family)
                 self.clusters[cluster.id] = cluster
             else:
                 cluster = self.clusters[best[1]]
-            cluster.members.append(m)
+            cluster.append(m)
             self.cluster_of[m.key] = cluster.id
             self._doc_mentions[m.doc_id].append(m.key)
-            cluster.resolve()
             self._file(cluster)
             touched.add(cluster.id)
         return touched
