@@ -322,6 +322,8 @@ class Linker:
     def _score(self, m: EventMention, cluster: Cluster) -> float | None:
         """How well `m` fits `cluster`, or None when it cannot be the same event."""
         self.comparisons += 1
+        if cluster.family != m.family:
+            return None
         ids, cluster_ids = m.participant_ids, cluster.participant_ids
         shared = len(ids & cluster_ids)
         need = min(2, len(ids), len(cluster_ids))
