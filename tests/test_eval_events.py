@@ -16,7 +16,9 @@ from chronique.model import Document, Span
 GOLD = GoldEvent("meeting", "2023-05-09", "Berlin", ("Emmanuel Macron", "Olaf Scholz"), "happened", main=True)
 
 
-def event(label: str = "meeting", date: str | None = "2023-05-09", place: str | None = "Berlin", **attrs: Any) -> Span:
+def event(
+    label: str = "meeting", date: str | None = "2023-05-09", place: str | None = "Berlin", **attrs: Any
+) -> Span:
     people = attrs.pop("participants", ["Emmanuel Macron", "Olaf Scholz"])
     return Span(
         0,
@@ -25,8 +27,13 @@ def event(label: str = "meeting", date: str | None = "2023-05-09", place: str | 
         {
             "participants": [{"entity_id": n.lower(), "name": n} for n in people],
             "place": {"entity_id": place.lower(), "name": place} if place else None,
-            "date": {"value": date, "granularity": "day" if len(date) == 10 else "month", "evidence": attrs.pop(
-                "evidence", "")} if date else None,
+            "date": {
+                "value": date,
+                "granularity": "day" if len(date) == 10 else "month",
+                "evidence": attrs.pop("evidence", ""),
+            }
+            if date
+            else None,
             "status": attrs.pop("status", "happened"),
             **attrs,
         },
@@ -98,9 +105,16 @@ def test_cli_eval_events_on_own_files(tmp_path: Path) -> None:
     gold = {"documents": {"a.txt": {"lang": "fr", "dct_for_eval": "2023-05-10", "events": [gold_event]}}}
     (seeds / "gold.json").write_text(json.dumps(gold), encoding="utf-8")
     articles = tmp_path / "articles.jsonl"
-    record = {"id": "a", "lang": "fr", "text": " date 2023-05 " + text, "events": [{**gold_event, "date": "2023-05-09"}]}
+    record = {
+        "id": "a",
+        "lang": "fr",
+        "text": " date 2023-05 " + text,
+        "events": [{**gold_event, "date": "2023-05-09"}],
+    }
     articles.write_text(json.dumps(record) + "\n", encoding="utf-8")
-    result = CliRunner().invoke(app, ["eval", "events", str(articles), "--seeds", str(seeds), "--format", "json"])
+    result = CliRunner().invoke(
+        app, ["eval", "events", str(articles), "--seeds", str(seeds), "--format", "json"]
+    )
     assert result.exit_code == 0, result.output
     rows = {row["set"]: row for row in json.loads(result.output)}
     assert set(rows) == {"seeds", "articles.jsonl"}

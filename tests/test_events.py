@@ -291,7 +291,10 @@ def test_python_api_and_cli_extract_agree(tmp_path: Any) -> None:
     import chronique
     from chronique.cli import app
 
-    text = "Emmanuel Macron a rencontré Olaf Scholz à Berlin mardi. « Nous avons parlé de l'énergie », a dit Olaf Scholz."
+    text = (
+        "Emmanuel Macron a rencontré Olaf Scholz à Berlin mardi. "
+        "« Nous avons parlé de l'énergie », a dit Olaf Scholz."
+    )
     doc = chronique.extract(text, lang="fr", dct="2023-05-10")
     assert [(e.label, e.attrs["place"]["name"], e.attrs["date"]["value"]) for e in doc.layer("events")] == [
         ("meeting", "Berlin", "2023-05-09")

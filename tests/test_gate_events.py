@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
-
-from typing import Any
 
 from chronique.evaluate.events import EventScores, article_cases, evaluate_events, load_seed_cases
 
@@ -29,7 +28,11 @@ def runs(seeds_dir: Path, dev_articles: list[dict[str, Any]]) -> dict[str, Event
 
 
 def _misses(scores: EventScores) -> list[str]:
-    return [f"{r.case.id}: {g.type} {g.date} {g.place} {list(g.participants)}" for r in scores.results for g in r.missed]
+    return [
+        f"{r.case.id}: {g.type} {g.date} {g.place} {list(g.participants)}"
+        for r in scores.results
+        for g in r.missed
+    ]
 
 
 @pytest.mark.shared

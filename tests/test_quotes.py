@@ -9,7 +9,12 @@ import pytest
 from chronique.model import Document, Span
 from chronique.quotes import extract_quotes, find_quotes
 
-PEOPLE = {"Olaf Scholz": "person", "Emmanuel Macron": "person", "Kremlin": "organisation", "AFP": "organisation"}
+PEOPLE = {
+    "Olaf Scholz": "person",
+    "Emmanuel Macron": "person",
+    "Kremlin": "organisation",
+    "AFP": "organisation",
+}
 
 
 def build(text: str, lang: str = "fr") -> Document:
@@ -18,15 +23,15 @@ def build(text: str, lang: str = "fr") -> Document:
     entities = []
     for name, label in PEOPLE.items():
         for match in re.finditer(re.escape(name), text):
-            entities.append(Span(match.start(), match.end(), label, {"entity_id": name.lower(), "name": name}))
+            entities.append(
+                Span(match.start(), match.end(), label, {"entity_id": name.lower(), "name": name})
+            )
     doc.set_layer("entities", entities)
     return extract_quotes(doc)
 
 
 def quotes(doc: Document) -> list[tuple[str, str | None]]:
-    return [
-        (doc.text[q.start : q.end], (q.attrs["speaker"] or {}).get("name")) for q in doc.layer("quotes")
-    ]
+    return [(doc.text[q.start : q.end], (q.attrs["speaker"] or {}).get("name")) for q in doc.layer("quotes")]
 
 
 @pytest.mark.parametrize(
@@ -38,7 +43,7 @@ def quotes(doc: Document) -> list[tuple[str, str | None]]:
             [("Nous avons trouvé un terrain d'entente", "Olaf Scholz")],
         ),
         (
-            "\"Le dialogue doit continuer avec nos voisins\", a indiqué à l'AFP le chancelier, Olaf Scholz.",
+            '"Le dialogue doit continuer avec nos voisins", a indiqué à l\'AFP le chancelier, Olaf Scholz.',
             "fr",
             [("Le dialogue doit continuer avec nos voisins", "Olaf Scholz")],
         ),
@@ -59,9 +64,11 @@ def quotes(doc: Document) -> list[tuple[str, str | None]]:
         ),
         ("Une phrase sans aucun guillemet.", "fr", []),
         ("Les « zones de désescalade » sont prévues.", "fr", []),  # scare quotes are not quotes
-        ("« Personne ne sait où nous allons maintenant », peut-on lire.", "fr", [
-            ("Personne ne sait où nous allons maintenant", None)
-        ]),
+        (
+            "« Personne ne sait où nous allons maintenant », peut-on lire.",
+            "fr",
+            [("Personne ne sait où nous allons maintenant", None)],
+        ),
     ],
 )
 def test_quotes_and_speakers(text: str, lang: str, expected: list[tuple[str, str | None]]) -> None:

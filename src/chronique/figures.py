@@ -80,7 +80,8 @@ def _rules(lang: str | None) -> _Rules | None:
         re.IGNORECASE,
     )
     money = re.compile(
-        rf"(?P<currency>[$€£])\s?(?P<number>{digits})(?:\s+(?P<scale>\b(?:{_alternation(scales)})\b))?", re.IGNORECASE
+        rf"(?P<currency>[$€£])\s?(?P<number>{digits})(?:\s+(?P<scale>\b(?:{_alternation(scales)})\b))?",
+        re.IGNORECASE,
     )
     return _Rules(
         pattern,
@@ -147,7 +148,10 @@ def _find(text: str, rules: _Rules, start: int, end: int) -> list[Figure]:
             continue  # a year before a noun ("2011 morts" is not written; "en 2015 des soldats" is)
         number_start = match.start("currency") if match.group("currency") else match.start("number")
         before = text[max(start, number_start - 25) : number_start]
-        if not scale and (value < 2 or any(p.search(text, max(start, match.start() - 12), match.start()) for p in rules.not_a_count)):
+        if not scale and (
+            value < 2
+            or any(p.search(text, max(start, match.start() - 12), match.start()) for p in rules.not_a_count)
+        ):
             continue  # "un pays", "les deux hommes": things, not a count
         det = text[match.start() : match.start("number")].strip().lower()
         if det in ("des",) or any(p.search(before) for p in rules.approx):
@@ -160,7 +164,9 @@ def _find(text: str, rules: _Rules, start: int, end: int) -> list[Figure]:
                 break
         if match.group("currency"):
             kind = "money"
-            unit = next((u.get(match.group("currency").strip(), "") for k, _, u in rules.counted if k == "money"), "")
+            unit = next(
+                (u.get(match.group("currency").strip(), "") for k, _, u in rules.counted if k == "money"), ""
+            )
         figures.append(Figure(match.start(), match.end(), kind, value, approx, unit))
         position = match.end()
     return figures
@@ -173,7 +179,9 @@ def extract_figures(doc: Document) -> Document:
     spans = []
     for sentence in sentences:
         for figure in find_figures(doc.text, doc.lang, start=sentence.start, end=sentence.end):
-            if any(t.start < figure.end and figure.start < t.end for t in timexes if _inside_number(t, figure)):
+            if any(
+                t.start < figure.end and figure.start < t.end for t in timexes if _inside_number(t, figure)
+            ):
                 continue
             spans.append(
                 Span(

@@ -90,14 +90,18 @@ def _speaker_near(entities: list[Span], text: str, anchor: int, lo: int, hi: int
     candidates = [
         e
         for e in entities
-        if lo <= e.start < hi and e.label in SPEAKER_TYPES and not _ADDRESSEE.search(text[max(0, e.start - 8) : e.start])
+        if lo <= e.start < hi
+        and e.label in SPEAKER_TYPES
+        and not _ADDRESSEE.search(text[max(0, e.start - 8) : e.start])
     ]
     if not candidates:
         return None
     return min(candidates, key=lambda e: (e.label != "person", abs(e.start - anchor)))
 
 
-def _speaker(doc: Document, rules: _Rules, quote: tuple[int, int], sentence: Span, entities: list[Span]) -> Span | None:
+def _speaker(
+    doc: Document, rules: _Rules, quote: tuple[int, int], sentence: Span, entities: list[Span]
+) -> Span | None:
     text = doc.text
     after_start = quote[1] + 1
     after_end = min(len(text), after_start + SPEAKER_WINDOW)
@@ -131,7 +135,9 @@ def extract_quotes(doc: Document) -> Document:
     entities = doc.layer("entities")
     spans = []
     for start, end in find_quotes(doc.text, doc.lang):
-        sentence = doc.sentence_of(max(0, start - 1)) or doc.sentence_of(start) or Span(start, end, "sentence")
+        sentence = (
+            doc.sentence_of(max(0, start - 1)) or doc.sentence_of(start) or Span(start, end, "sentence")
+        )
         speaker = _speaker(doc, rules, (start, end), sentence, entities)
         spans.append(
             Span(
@@ -139,7 +145,10 @@ def extract_quotes(doc: Document) -> Document:
                 end,
                 "quote",
                 {
-                    "speaker": {"entity_id": speaker.attrs.get("entity_id"), "name": speaker.attrs.get("name")}
+                    "speaker": {
+                        "entity_id": speaker.attrs.get("entity_id"),
+                        "name": speaker.attrs.get("name"),
+                    }
                     if speaker is not None
                     else None,
                     "sentence": [sentence.start, sentence.end],

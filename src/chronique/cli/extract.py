@@ -72,8 +72,12 @@ def extract_command(
     dct: Annotated[
         str | None, typer.Option("--dct", help="Document date (YYYY-MM-DD or YYYY-MM) when it is known.")
     ] = None,
-    lang: Annotated[str | None, typer.Option("--lang", help="Language (fr, en); detected when left out.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per document, with offsets.")] = False,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Language (fr, en); detected when left out.")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON object per document, with offsets.")
+    ] = False,
     fmt: FormatOption = "table",
 ) -> None:
     """Entities, events, quotes and figures of each article, with character offsets.
@@ -118,10 +122,12 @@ def extract_command(
 @eval_app.command("events")
 def eval_events(
     articles: Annotated[
-        list[Path] | None, typer.Argument(help="JSONL files of annotated articles (id, text, url, lang, events).")
+        list[Path] | None,
+        typer.Argument(help="JSONL files of annotated articles (id, text, url, lang, events)."),
     ] = None,
     seeds: Annotated[
-        Path | None, typer.Option("--seeds", help="Folder of seeds with gold.json (default: ../shared/corpus/seeds).")
+        Path | None,
+        typer.Option("--seeds", help="Folder of seeds with gold.json (default: ../shared/corpus/seeds)."),
     ] = None,
     show: Annotated[bool, typer.Option("--show", help="List every missed and unmatched event.")] = False,
     fmt: FormatOption = "table",
@@ -150,12 +156,15 @@ def eval_events(
         for name, scores in runs:
             for result in scores.results:
                 for gold in result.missed:
-                    typer.echo(f"{name}\t{result.case.id}\tmissed\t{gold.type}\t{gold.date}\t{gold.place}\t"
-                               f"{', '.join(gold.participants)}")
+                    typer.echo(
+                        f"{name}\t{result.case.id}\tmissed\t{gold.type}\t{gold.date}\t{gold.place}\t"
+                        f"{', '.join(gold.participants)}"
+                    )
                 for span in result.extra:
                     attrs = span.attrs
+                    date = (attrs.get("date") or {}).get("value")
                     typer.echo(
-                        f"{name}\t{result.case.id}\tunmatched\t{span.label}\t{(attrs.get('date') or {}).get('value')}"
+                        f"{name}\t{result.case.id}\tunmatched\t{span.label}\t{date}"
                         f"\t{(attrs.get('place') or {}).get('name')}\t"
                         f"{', '.join(p.get('name', '') for p in attrs.get('participants') or [])}"
                     )

@@ -52,7 +52,9 @@ def _family(event_type: str) -> str:
 
 def _fold(name: str | None) -> str:
     text = unicodedata.normalize("NFKD", name or "")
-    return " ".join("".join(c for c in text if not unicodedata.combining(c)).lower().replace("-", " ").split())
+    return " ".join(
+        "".join(c for c in text if not unicodedata.combining(c)).lower().replace("-", " ").split()
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +215,10 @@ class EventScores:
         """Extracted events that are gold events (a lower bound: the gold does not list every event)."""
         return len(self.pairs) / self.extracted if self.extracted else 0.0
 
+    def right(self, name: str) -> int:
+        """How many found events have field `name` right (a count: it cannot fall as recall rises)."""
+        return sum(1 for p in self.pairs if getattr(p, f"{name}_ok") is True)
+
     def accuracy(self, name: str) -> float | None:
         """Share of found events whose field `name` (type, date, place, participants, status) is right.
 
@@ -247,10 +253,14 @@ class EventScores:
             "found": len(self.pairs),
             "recall": round(self.recall, 4),
             "precision": round(self.precision, 4),
-            **{name: _round(self.accuracy(name)) for name in ("type", "date", "place", "participants", "status")},
+            **{name: _round(self.accuracy(name)) for name in _FIELDS},
+            **{f"{name}_right": self.right(name) for name in _FIELDS},
             "all_right": round(self.all_right, 4),
             "main_date_place": round(self.main_date_place, 4),
         }
+
+
+_FIELDS = ("type", "date", "place", "participants", "status")
 
 
 def _round(value: float | None) -> float | None:
@@ -302,10 +312,13 @@ def article_cases(records: Iterable[dict[str, Any]], *, source: str = "record") 
             case_id = str(record.get("id") or f"{source}#{number}")
             doc = read_text(str(record["text"]), case_id, url=record.get("url"), lang=record.get("lang"))
             events = [
-                GoldEvent.from_dict(e, main=n == 0, seeds=False) for n, e in enumerate(record.get("events") or [])
+                GoldEvent.from_dict(e, main=n == 0, seeds=False)
+                for n, e in enumerate(record.get("events") or [])
             ]
         except (KeyError, TypeError, ValueError) as exc:
-            raise InputError(source, f"not an annotated article ({exc})", "each line needs text and events") from exc
+            raise InputError(
+                source, f"not an annotated article ({exc})", "each line needs text and events"
+            ) from exc
         cases.append(EventCase(case_id, doc, events, str(record.get("group") or "")))
     return cases
 

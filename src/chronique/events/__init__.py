@@ -38,7 +38,7 @@ def _country_ref(doc: Document, name: str) -> Ref:
     if resolve is not None:
         try:
             found = resolve(name, "en")
-        except Exception:  # noqa: BLE001  the registry is another stage's; a miss is not our failure
+        except Exception:
             found = None
         entity_id = getattr(found, "id", None) or getattr(found, "entity_id", None)
         if isinstance(found, str):
@@ -114,4 +114,3 @@ def make_events(settings: Settings) -> StageFn:
         return extract_events(doc, settings=settings)
 
     return run
-

@@ -105,8 +105,8 @@ class ParsedText:
 
 
 def _clause_head(parsed: ParsedText, trigger: Trigger) -> Any | None:
-    tokens = [parsed.at(c) for c in range(trigger.start, trigger.end)]
-    tokens = [t for t in dict.fromkeys(tokens) if t is not None]
+    found = (parsed.at(c) for c in range(trigger.start, trigger.end))
+    tokens: list[Any] = list(dict.fromkeys(t for t in found if t is not None))
     if not tokens:
         return None
     for token in tokens:
@@ -181,7 +181,8 @@ def _group(sentence: Span, triggers: list[Trigger], parsed: ParsedText, referrin
 def _distance(position: int, group: _Group) -> int:
     """Characters from `position` to the nearest trigger of `group`."""
     return min(
-        (t.start - position if position < t.start else max(0, position - t.end) for t in group.triggers), default=0
+        (t.start - position if position < t.start else max(0, position - t.end) for t in group.triggers),
+        default=0,
     )
 
 
@@ -219,8 +220,11 @@ def sentence_mentions(
     triggers = find_triggers(text, rules.lang, sentence.start, sentence.end)
     if not triggers:
         return []
+
     def referring(trigger: Trigger) -> bool:
-        return any(p.search(text, max(sentence.start, trigger.start - 12), trigger.start) for p in rules.anaphor)
+        return any(
+            p.search(text, max(sentence.start, trigger.start - 12), trigger.start) for p in rules.anaphor
+        )
 
     groups = _group(sentence, triggers, parsed, referring)
     mentions: list[Mention] = []
@@ -244,8 +248,19 @@ def sentence_mentions(
         for family in families.values() if len(families) > 1 else [told]:
             rivals = [t for f in families.values() if f is not family for t in f] if len(families) > 1 else []
             mention = _mention(
-                doc, sentence, group, groups, rules, parsed, entities, timexes, types=family, rivals=rivals,
-                country_ref=country_ref, country_of=country_of, pair=pair,
+                doc,
+                sentence,
+                group,
+                groups,
+                rules,
+                parsed,
+                entities,
+                timexes,
+                types=family,
+                rivals=rivals,
+                country_ref=country_ref,
+                country_of=country_of,
+                pair=pair,
             )
             if mention is not None:
                 siblings.append(mention)
@@ -301,8 +316,11 @@ def _mention(
     mention.anaphoric = any(p.search(text, before, first.start) for p in rules.anaphor)
     mention.novel = any(p.search(text, before, first.start) for p in rules.novelty)
     mention.definite = _definite(text, first, rules)
-    if any(p.search(text, max(sentence.start, first.start - 20), first.start) for p in rules.generic):
-        return None  # "riposterait à toute attaque": no particular event
+    # "riposterait à toute attaque": no particular event; "a démenti toute rencontre" is one, denied.
+    window = max(sentence.start, first.start - 20)
+    generic = any(p.search(text, window, first.start) for p in rules.generic)
+    if generic and rules.status_cue(text[max(sentence.start, first.start - 40) : first.start]) != "denied":
+        return None
     own = _Group(types, group.head, group.tokens, group.starts)
     others = _Group(rivals or types)
 
@@ -318,10 +336,24 @@ def _mention(
     # Place: a place name after a locative preposition, nearest to the trigger.
     consumed: set[tuple[int, int]] = set()
     if event_type not in PLACELESS_TYPES:
-        mention.place = _place(text, sentence, own, event_type, rules, parsed, local, timexes, nearest, consumed)
+        mention.place = _place(
+            text, sentence, own, event_type, rules, parsed, local, timexes, nearest, consumed
+        )
     mention.participants = _participants(
-        text, sentence, group, groups, rules, parsed, local, sentence_entities, inside, country_ref, country_of,
-        pair, mention, consumed,
+        text,
+        sentence,
+        group,
+        groups,
+        rules,
+        parsed,
+        local,
+        sentence_entities,
+        inside,
+        country_ref,
+        country_of,
+        pair,
+        mention,
+        consumed,
     )
     mention.persons = sum(1 for p in mention.participants if p.get("type") == PERSON)
     for p in mention.participants:
@@ -343,7 +375,13 @@ def _mention(
         mention.type = "meeting"  # a leader visiting another for talks is a meeting in the gold (#4)
     if mention.anaphoric:
         # "Cette visite survient sur fond de…": the words around it tell of other things.
-        mention.participants, mention.place, mention.timex, mention.date, mention.persons = [], None, None, None, 0
+        mention.participants, mention.place, mention.timex, mention.date, mention.persons = (
+            [],
+            None,
+            None,
+            None,
+            0,
+        )
         return mention
     if not mention.participants and mention.place is None:
         if _definite(text, first, rules):
@@ -372,8 +410,10 @@ def _place(
     inside: Any,
     consumed: set[tuple[int, int]],
 ) -> Ref | None:
-    candidates: list[tuple[int, Ref]] = []
-    trigger_tokens = {_token_key(parsed.at(c)) for t in group.triggers for c in range(t.start, t.end)} if parsed else set()
+    candidates: list[tuple[int, int, Ref]] = []
+    trigger_tokens = (
+        {_token_key(parsed.at(c)) for t in group.triggers for c in range(t.start, t.end)} if parsed else set()
+    )
     for entity in local:
         if entity.label not in PLACE_TYPES or (event_type in SITE_TYPES and entity.label == "country"):
             continue  # the country a disaster strikes is its participant ("le séisme qui a frappé Haïti")
@@ -384,20 +424,22 @@ def _place(
         found = rules.locative(text, max(sentence.start, entity.start - 60), entity.start)
         if found is None and event_type not in SITE_TYPES:
             continue
-        if found and not rules.names_place(found) and parsed:
-            if not _hangs_on_event(parsed, found.start(), trigger_tokens, timexes, rules):
-                continue
+        checked = found is not None and parsed and not rules.names_place(found)
+        if checked and not _hangs_on_event(parsed, found.start(), trigger_tokens, timexes, rules):  # type: ignore[union-attr]
+            continue
         consumed.add((entity.start, entity.end))
         candidates.append((_PLACE_RANK.get(entity.label, 9), _distance(entity.start, group), _ref(entity)))
     for phrase in rules.demonym_phrases:
         if phrase.role != "place":
             continue
         for match in phrase.pattern.finditer(text, sentence.start, sentence.end):
-            found = rules.demonym(match.group("demonym"))
-            if found and inside(match.start()):
+            country = rules.demonym(match.group("demonym"))
+            if country and inside(match.start()):
                 consumed.add(match.span("demonym"))
-                name = f"{found[1]} {phrase.english}"
-                candidates.append((0, _distance(match.start(), group), {"entity_id": _slug(name), "name": name}))
+                name = f"{country[1]} {phrase.english}"
+                candidates.append(
+                    (0, _distance(match.start(), group), {"entity_id": _slug(name), "name": name})
+                )
     if not candidates:
         return None
     # The most precise place, then the nearest: "in the Black Sea resort of Sochi" is in Sochi.
@@ -410,7 +452,11 @@ def _token_key(token: Any) -> tuple[int, int]:
 
 
 def _hangs_on_event(
-    parsed: ParsedText, preposition: int, trigger_tokens: set[int], timexes: Sequence[Span], rules: EventRules
+    parsed: ParsedText,
+    preposition: int,
+    trigger_tokens: set[tuple[int, int]],
+    timexes: Sequence[Span],
+    rules: EventRules,
 ) -> bool:
     """False for "la situation à Idlib": the place phrase follows a noun that is no trigger nor place noun."""
     token = parsed.at(preposition)
@@ -458,7 +504,9 @@ def _participants(
             pool += [
                 e
                 for e in sentence_entities
-                if e not in pool and (tok := parsed.at(e.start)) is not None and tok.doc is parent.doc
+                if e not in pool
+                and (tok := parsed.at(e.start)) is not None
+                and tok.doc is parent.doc
                 and tok.i in subject
             ]
     people: list[Ref] = []
@@ -476,7 +524,9 @@ def _participants(
             groups_.append({**country_ref(rules.metonyms[name]), "type": "country"})
         elif mention.type == "sport" and entity.label not in ("country", "group"):
             continue  # teams play; "Loujniki" is where
-        elif entity.label in AGENT_TYPES or (entity.label == "other" and mention.type in SITE_TYPES | {"economy"}):
+        elif entity.label in AGENT_TYPES or (
+            entity.label == "other" and mention.type in SITE_TYPES | {"economy"}
+        ):
             groups_.append({**_ref(entity), "type": entity.label})  # "other": a cathedral on fire, a club
     for phrase in rules.demonym_phrases:
         if phrase.role != "participant":
@@ -592,7 +642,9 @@ def _date_of(timex: Span, published: FuzzyDate | None = None) -> FuzzyDate | Non
         return None
 
 
-def _status(text: str, sentence: Span, group: _Group, rules: EventRules, mention: Mention, doc: Document) -> str:
+def _status(
+    text: str, sentence: Span, group: _Group, rules: EventRules, mention: Mention, doc: Document
+) -> str:
     if group.tokens:
         clause = " ".join(t.text for t in sorted(group.tokens, key=lambda t: t.i))
     else:

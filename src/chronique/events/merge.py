@@ -79,9 +79,8 @@ def _key(ref: Ref) -> str:
 
 
 def _compatible(event: Event, mention: Mention) -> bool:
-    if {_family(m.type) for m in event.mentions} != {_family(mention.type)} and not mention.anaphoric:
-        if _family(mention.type) not in {_family(m.type) for m in event.mentions}:
-            return False
+    if _family(mention.type) not in {_family(m.type) for m in event.mentions}:
+        return False
     ours = {_key(r) for r in event.participants}
     theirs = {_key(r) for r in mention.participants}
     same_sentence = any(m.sentence == mention.sentence for m in event.mentions)
@@ -145,9 +144,9 @@ def merge_mentions(mentions: list[Mention], doc: Document, rules: EventRules) ->
             continue
         before = [e for e in events if e.mentions[0].start < mention.start and _compatible(e, mention)]
         if before:
-            max(before, key=lambda e: max(m.start for m in e.mentions if m.start < mention.start)).mentions.append(
-                mention
-            )
+            max(
+                before, key=lambda e: max(m.start for m in e.mentions if m.start < mention.start)
+            ).mentions.append(mention)
         elif mention.participants or mention.place is not None:
             events.append(Event([mention]))
     for event in events:
@@ -162,7 +161,7 @@ def _lead_end(doc: Document) -> int:
     sentences = doc.layer("sentences")
     for sentence in sentences:
         words = doc.text[sentence.start : sentence.end].split()
-        if len(words) >= LEAD_MIN_WORDS and words[-1][-1:] in ".!?…»\"”":
+        if len(words) >= LEAD_MIN_WORDS and words[-1][-1:] in '.!?…»"”':
             return sentence.end
     return sentences[0].end if sentences else 0
 

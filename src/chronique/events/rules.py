@@ -120,7 +120,9 @@ def _gazetteer_demonym(word: str, lang: str) -> tuple[str, str] | None:
     found = registry().demonym(word, lang)
     if found is None or not found.country:
         return None
-    english = sorted((f for f, code in registry().demonym_forms("en").items() if code == found.country), key=len)
+    english = sorted(
+        (f for f, code in registry().demonym_forms("en").items() if code == found.country), key=len
+    )
     adjective = next((f for f in english if " " not in f and len(f) > 3), found.name)
     return found.name, adjective.title()
 
@@ -139,7 +141,10 @@ def event_rules(lang: str | None) -> EventRules:
         lang=lang or "",
         triggers=tuple(
             TriggerRule(
-                rule["type"], rule.get("concept", ""), _compile(rule["pattern"]), bool(rule.get("needs_timex"))
+                rule["type"],
+                rule.get("concept", ""),
+                _compile(rule["pattern"]),
+                bool(rule.get("needs_timex")),
             )
             for rule in data.get("trigger", [])
         ),
@@ -154,7 +159,9 @@ def event_rules(lang: str | None) -> EventRules:
         determiners=frozenset(word for rule in data.get("place", []) for word in rule.get("determiners", [])),
         not_event_date=tuple(_compile(rule["pattern"]) for rule in data.get("not_event_date", [])),
         demonym_phrases=tuple(
-            DemonymPhrase(rule["role"], _compile(rule["pattern"], ignore_case=not case_sensitive), rule["english"])
+            DemonymPhrase(
+                rule["role"], _compile(rule["pattern"], ignore_case=not case_sensitive), rule["english"]
+            )
             for rule in data.get("demonym_phrase", [])
         ),
         demonyms=tuple(
@@ -192,7 +199,9 @@ def check_example(lang: str, rule: dict[str, Any], example: Any) -> None:
     rules = event_rules(lang)
     if "type" in rule:  # a trigger
         types = [t.type for t in find_triggers(example, lang) if t.rule.concept == rule.get("concept")]
-        assert types, f"{lang} trigger {rule.get('concept')!r}: no {rule['type']} trigger found in {example!r}"
+        assert types, (
+            f"{lang} trigger {rule.get('concept')!r}: no {rule['type']} trigger found in {example!r}"
+        )
     elif "status" in rule:
         assert rules.status_cue(example) == rule["status"], f"{lang}: {example!r} should be {rule['status']}"
     elif "countries" in rule:
@@ -204,7 +213,9 @@ def check_example(lang: str, rule: dict[str, Any], example: Any) -> None:
         )
     elif "role" in rule:
         match = _compile(rule["pattern"], ignore_case=lang != "en").search(example)
-        assert match and rules.demonym(match.group("demonym")), f"{lang}: {rule['concept']} not in {example!r}"
-    else:  # pair, anaphor, novelty, generic, place, not_event_date: anchored ones are written "what comes before|the word"
+        assert match and rules.demonym(match.group("demonym")), (
+            f"{lang}: {rule['concept']} not in {example!r}"
+        )
+    else:  # pair, anaphor, novelty, generic, place, not_event_date; anchored ones read "before|the word"
         before = example.split("|")[0] if "|" in example else example
         assert _compile(rule["pattern"]).search(before), f"{lang} {rule.get('concept')}: {example!r}"
