@@ -195,7 +195,10 @@ def _date_documents(
             values = resolver(doc, date) if (doc is not None and resolver is not None) else {}
             before = {m.key: m.date for m in mentions}
             for mention in redate_mentions(mentions, date, values):
-                if mention.date != before[mention.key]:
+                vague_alone = mention.date is None and mention.timex is None and linker.is_alone(mention)
+                if mention.date != before[mention.key] or vague_alone:
+                    # A new date, or for a mention that says nothing of when a document date to look
+                    # around: it may now find its event.
                     frontier |= linker.move(mention)
                 else:
                     frontier.add(linker.replace_mention(mention))

@@ -246,6 +246,14 @@ def _window(m: EventMention) -> list[str] | None:
     return _buckets(lo - reach, hi + reach, max_days=_MONTH_BUCKET_MAX_DAYS + 2 * _UNDATED_REACH_DAYS)
 
 
+def _unique(items: Iterable[str]) -> Iterator[str]:
+    seen: set[str] = set()
+    for item in items:
+        if item not in seen:
+            seen.add(item)
+            yield item
+
+
 def _keys(m: EventMention) -> list[str]:
     """Block keys of a mention: its participants, or its place when it names nobody."""
     if m.participants:
@@ -393,13 +401,17 @@ class Linker:
         same_doc = self._fits(m, sorted(c for c in self._own_story(m) if self.clusters[c].family == m.family))
         if same_doc or m.place is None:
             return same_doc
-        place_id = m.place.entity_id
-        if _window(m) is not None:
+        windowed = _window(m) is not None
+        if windowed:
             candidates: Iterable[str] = self._candidates(m)
-        else:  # an undated mention of an undated document: only the place can tell
-            candidates = self._all[(m.family, "@" + place_id)]
-        fits = self._fits(m, (c for c in candidates if place_id in self.clusters[c].place_ids), limit=2)
-        return fits if len(fits) == 1 else []
+        else:  # an undated mention of an undated document: any event of its keys may be the one
+            candidates = _unique(c for key in _keys(m) for c in self._all[(m.family, key)])
+        fits = self._fits(m, candidates, limit=2)
+        if len(fits) != 1:
+            return []
+        if not windowed and m.place.entity_id not in self.clusters[fits[0][1]].place_ids:
+            return []  # at any time, in the country of the one event it fits: not sure enough
+        return fits
 
     def add(self, mentions: Iterable[EventMention]) -> set[str]:
         """File new mentions into clusters (new ones when nothing fits); returns the clusters touched."""
@@ -453,6 +465,10 @@ class Linker:
             self._unfile(old.id)
             del self.clusters[old.id]
         return {old.id} | self.add([mention])
+
+    def is_alone(self, mention: EventMention) -> bool:
+        """True when the mention is the only member of its cluster."""
+        return len(self.clusters[self.cluster_of[mention.key]].members) == 1
 
     def replace_mention(self, mention: EventMention) -> str:
         """Swap in a re-dated version of a stored mention; returns its cluster id."""
