@@ -222,9 +222,8 @@ def sentence_mentions(
         return []
 
     def referring(trigger: Trigger) -> bool:
-        return any(
-            p.search(text, max(sentence.start, trigger.start - 12), trigger.start) for p in rules.anaphor
-        )
+        start = max(sentence.start, trigger.start - 12)
+        return any(p.search(text, start, trigger.start) for p in (*rules.anaphor, *rules.time_reference))
 
     groups = _group(sentence, triggers, parsed, referring)
     mentions: list[Mention] = []
@@ -314,6 +313,7 @@ def _mention(
     first = types[0]
     before = max(sentence.start, first.start - 12)
     mention.anaphoric = any(p.search(text, before, first.start) for p in rules.anaphor)
+    referred = any(p.search(text, before, first.start) for p in rules.time_reference)
     mention.novel = any(p.search(text, before, first.start) for p in rules.novelty)
     mention.definite = _definite(text, first, rules)
     # "riposterait à toute attaque": no particular event; "a démenti toute rencontre" is one, denied.
@@ -373,6 +373,7 @@ def _mention(
         return mention
     if mention.type == "visit" and mention.persons >= 2:
         mention.type = "meeting"  # a leader visiting another for talks is a meeting in the gold (#4)
+    mention.anaphoric = mention.anaphoric or (referred and mention.date is None)
     if mention.anaphoric:
         # "Cette visite survient sur fond de…": the words around it tell of other things.
         mention.participants, mention.place, mention.timex, mention.date, mention.persons = (

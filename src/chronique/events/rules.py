@@ -51,6 +51,7 @@ class EventRules:
     status: tuple[tuple[str, re.Pattern[str]], ...]
     pair: tuple[re.Pattern[str], ...]
     anaphor: tuple[re.Pattern[str], ...]
+    time_reference: tuple[re.Pattern[str], ...]
     novelty: tuple[re.Pattern[str], ...]
     generic: tuple[re.Pattern[str], ...]
     place: tuple[re.Pattern[str], ...]
@@ -152,6 +153,7 @@ def event_rules(lang: str | None) -> EventRules:
         status=tuple((rule["status"], _compile(rule["pattern"])) for rule in data.get("status", [])),
         pair=tuple(_compile(rule["pattern"]) for rule in data.get("pair", [])),
         anaphor=tuple(_compile(rule["pattern"]) for rule in data.get("anaphor", [])),
+        time_reference=tuple(_compile(rule["pattern"]) for rule in data.get("time_reference", [])),
         novelty=tuple(_compile(rule["pattern"]) for rule in data.get("novelty", [])),
         generic=tuple(_compile(rule["pattern"]) for rule in data.get("generic", [])),
         place=tuple(_compile(rule["pattern"]) for rule in data.get("place", [])),
@@ -216,6 +218,6 @@ def check_example(lang: str, rule: dict[str, Any], example: Any) -> None:
         assert match and rules.demonym(match.group("demonym")), (
             f"{lang}: {rule['concept']} not in {example!r}"
         )
-    else:  # pair, anaphor, novelty, generic, place, not_event_date; anchored ones read "before|the word"
+    else:  # pair, anaphor, time_reference, novelty, generic, place, not_event_date; anchored ones read "before|the word"
         before = example.split("|")[0] if "|" in example else example
         assert _compile(rule["pattern"]).search(before), f"{lang} {rule.get('concept')}: {example!r}"
