@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from chronique.events.rules import EventRules, Trigger, find_triggers
-from chronique.model import Document, FuzzyDate, Granularity, Span
+from chronique.model import Document, FuzzyDate, Span
 
 __all__ = ["Mention", "ParsedText", "Ref", "sentence_mentions"]
 
@@ -49,8 +49,6 @@ PLACELESS_TYPES = frozenset({"phone_call"})
 # At most this many participants per mention: more means the clause is a list, not the event's cast
 # (read off the seeds and dev articles, where no gold event has more than three).
 MAX_PARTICIPANTS = 4
-# Words a genitive starts with: "le régime de Damas", "la province d'Idlib" name no actor.
-_GENITIVE = re.compile(r"(?:\b(?:de|du|des|d['’]|of)\s*(?:la\s+|l['’]|les\s+|the\s+)?)$", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -272,7 +270,7 @@ def sentence_mentions(
         mentions += siblings
     # A dated statement that reports another event of its sentence is that event's source, not news.
     others = [m for m in mentions if m.type != "statement" and not m.anaphoric]
-    if others and parsed is not None:
+    if others:
         mentions = [m for m in mentions if m.type != "statement" or not _reports(m, others, parsed)]
     return mentions
 
@@ -315,7 +313,7 @@ def _mention(
     mention.anaphoric = any(p.search(text, before, first.start) for p in rules.anaphor)
     referred = any(p.search(text, before, first.start) for p in rules.time_reference)
     mention.novel = any(p.search(text, before, first.start) for p in rules.novelty)
-    mention.definite = _definite(text, first, rules)
+    mention.definite = rules.before(rules.definite, text, first.start - 8, first.start)
     # "riposterait à toute attaque": no particular event; "a démenti toute rencontre" is one, denied.
     window = max(sentence.start, first.start - 20)
     generic = any(p.search(text, window, first.start) for p in rules.generic)
@@ -367,7 +365,7 @@ def _mention(
     mention.status = _status(text, sentence, own, rules, mention, doc)
     if mention.status == "hypothetical":
         return None
-    if mention.type in PERSON_TYPES and not mention.persons and _definite(text, first, rules):
+    if mention.type in PERSON_TYPES and not mention.persons and mention.definite:
         # "l'un des enjeux de la rencontre … entre forces turques et russes": the meeting told before.
         mention.participants, mention.place, mention.anaphoric = [], None, True
         return mention
@@ -376,27 +374,14 @@ def _mention(
     mention.anaphoric = mention.anaphoric or (referred and mention.date is None)
     if mention.anaphoric:
         # "Cette visite survient sur fond de…": the words around it tell of other things.
-        mention.participants, mention.place, mention.timex, mention.date, mention.persons = (
-            [],
-            None,
-            None,
-            None,
-            0,
-        )
+        mention.participants, mention.place, mention.persons = [], None, 0
+        mention.timex, mention.date = None, None
         return mention
     if not mention.participants and mention.place is None:
-        if _definite(text, first, rules):
-            mention.anaphoric = True
-            return mention
-        return None
+        # "La rencontre a duré trois heures": the meeting told elsewhere, else no event.
+        mention.anaphoric = mention.definite
+        return mention if mention.definite else None
     return mention
-
-
-_DEFINITE = re.compile(r"(?:\b(?:la|le|les|l['’]|du|de\s+la|the|their|leur|leurs)\s*)$", re.IGNORECASE)
-
-
-def _definite(text: str, trigger: Trigger, rules: EventRules) -> bool:
-    return bool(_DEFINITE.search(text[max(0, trigger.start - 8) : trigger.start]))
 
 
 def _place(
@@ -518,7 +503,7 @@ def _participants(
         if entity.label == PERSON:
             people.append({**_ref(entity), "type": PERSON})
             continue
-        if _GENITIVE.search(text[max(sentence.start, entity.start - 10) : entity.start]):
+        if rules.before(rules.genitive, text, max(sentence.start, entity.start - 10), entity.start):
             continue
         name = str(entity.attrs.get("name") or "")
         if name in rules.metonyms:
@@ -646,11 +631,11 @@ def _date_of(timex: Span, published: FuzzyDate | None = None) -> FuzzyDate | Non
 def _status(
     text: str, sentence: Span, group: _Group, rules: EventRules, mention: Mention, doc: Document
 ) -> str:
-    if group.tokens:
+    if group.tokens:  # the words of its clause, when the parse split the sentence into several
         clause = " ".join(t.text for t in sorted(group.tokens, key=lambda t: t.i))
     else:
-        # Without clauses, cues are looked for next to the trigger: "are expected to meet", not the
-        # "will" of another clause of the sentence.
+        # Otherwise cues are looked for next to the trigger: "are expected to meet", not the "will" of
+        # another clause of the sentence.
         clause = text[max(sentence.start, group.start - STATUS_WINDOW) : min(sentence.end, group.end + 10)]
     cue = rules.status_cue(clause)
     if cue == "denied":
@@ -670,10 +655,3 @@ def _status(
     if any("Fut" in v.morph.get("Tense") or "Cnd" in v.morph.get("Mood") for v in verbs):
         return "planned"
     return "happened"
-
-
-def month_of(date: FuzzyDate) -> FuzzyDate:
-    """A date no finer than a month (for event dates read off a document date)."""
-    if date.granularity is Granularity.DAY:
-        return date.coarsen(Granularity.MONTH)
-    return date

@@ -52,6 +52,8 @@ class EventRules:
     pair: tuple[re.Pattern[str], ...]
     anaphor: tuple[re.Pattern[str], ...]
     time_reference: tuple[re.Pattern[str], ...]
+    definite: tuple[re.Pattern[str], ...]
+    genitive: tuple[re.Pattern[str], ...]
     novelty: tuple[re.Pattern[str], ...]
     generic: tuple[re.Pattern[str], ...]
     place: tuple[re.Pattern[str], ...]
@@ -68,6 +70,10 @@ class EventRules:
             return self.precedence.index(event_type)
         except ValueError:
             return len(self.precedence)
+
+    def before(self, patterns: tuple[re.Pattern[str], ...], text: str, start: int, end: int) -> bool:
+        """True when one of `patterns` (anchored at their end) matches `text[start:end]`."""
+        return any(p.search(text, max(0, start), end) for p in patterns)
 
     def status_cue(self, text: str) -> str | None:
         """`planned` or `denied` when `text` holds a cue for it (denial wins)."""
@@ -154,6 +160,8 @@ def event_rules(lang: str | None) -> EventRules:
         pair=tuple(_compile(rule["pattern"]) for rule in data.get("pair", [])),
         anaphor=tuple(_compile(rule["pattern"]) for rule in data.get("anaphor", [])),
         time_reference=tuple(_compile(rule["pattern"]) for rule in data.get("time_reference", [])),
+        definite=tuple(_compile(rule["pattern"]) for rule in data.get("definite", [])),
+        genitive=tuple(_compile(rule["pattern"]) for rule in data.get("genitive", [])),
         novelty=tuple(_compile(rule["pattern"]) for rule in data.get("novelty", [])),
         generic=tuple(_compile(rule["pattern"]) for rule in data.get("generic", [])),
         place=tuple(_compile(rule["pattern"]) for rule in data.get("place", [])),
@@ -218,6 +226,7 @@ def check_example(lang: str, rule: dict[str, Any], example: Any) -> None:
         assert match and rules.demonym(match.group("demonym")), (
             f"{lang}: {rule['concept']} not in {example!r}"
         )
-    else:  # pair, anaphor, time_reference, novelty, generic, place, not_event_date; anchored ones read "before|the word"
+    else:  # pair, anaphor, time_reference, definite, genitive, novelty, generic, place, not_event_date:
+        # anchored patterns; their examples read "what comes before|the word"
         before = example.split("|")[0] if "|" in example else example
         assert _compile(rule["pattern"]).search(before), f"{lang} {rule.get('concept')}: {example!r}"
