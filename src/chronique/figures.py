@@ -45,6 +45,7 @@ class _Rules:
     counted: tuple[tuple[str, re.Pattern[str], dict[str, str]], ...]
     decimal: str
     thousands: tuple[str, ...]
+    plural_determiners: frozenset[str]  # "des centaines": an indefinite plural is approximate
 
 
 def _alternation(words: Any) -> str:
@@ -70,12 +71,15 @@ def _rules(lang: str | None) -> _Rules | None:
         for rule in data.get("counted", [])
     )
     nouns = "|".join(f"(?:{rule[1].pattern})" for rule in counted)
+    # "des centaines", "une trentaine", "a million"; "3,7 millions de réfugiés", "33 de ses soldats".
+    determiners = _alternation(fmt.get("determiners", [])) or r"(?!)"
+    of = _alternation(fmt.get("of", [])) or r"(?!)"
     pattern = re.compile(
         rf"(?P<currency>[$€£]\s?)?"
-        rf"(?:\b(?:des|une?|an?)\s+)?"
+        rf"(?:\b(?P<det>{determiners})\s+)?"
         rf"(?P<number>{digits}|\b(?:{_alternation(words)})\b)"
-        rf"(?:\s+(?:de\s+|d['’]|of\s+)?(?P<scale>\b(?:{_alternation(scales)})\b))?"
-        rf"(?P<gap>(?:\s+(?:de|d['’]|of)\b)?(?:\s*[\w’'-]+){{0,{MAX_GAP_WORDS}}}?)\s*"
+        rf"(?:\s+(?:(?:{of})\s*)?(?P<scale>\b(?:{_alternation(scales)})\b))?"
+        rf"(?P<gap>(?:\s+(?:{of}))?(?:\s*[\w’'-]+){{0,{MAX_GAP_WORDS}}}?)\s*"
         rf"(?P<noun>{nouns})",
         re.IGNORECASE,
     )
@@ -93,6 +97,7 @@ def _rules(lang: str | None) -> _Rules | None:
         counted,
         fmt.get("decimal", "."),
         tuple(fmt.get("thousands", [","])),
+        frozenset(fmt.get("plural_determiners", [])),
     )
 
 
@@ -153,8 +158,8 @@ def _find(text: str, rules: _Rules, start: int, end: int) -> list[Figure]:
             or any(p.search(text, max(start, match.start() - 12), match.start()) for p in rules.not_a_count)
         ):
             continue  # "un pays", "les deux hommes": things, not a count
-        det = text[match.start() : match.start("number")].strip().lower()
-        if det in ("des",) or any(p.search(before) for p in rules.approx):
+        det = (match.group("det") or "").lower()
+        if det in rules.plural_determiners or any(p.search(before) for p in rules.approx):
             approx = True
         noun = match.group("noun")
         kind, unit = "other", noun

@@ -33,7 +33,6 @@ SPEAKER_WINDOW = 120
 # verb may belong to another clause ("– alors que la Turquie dit refuser"). Read off the seeds.
 IMMEDIATE_VERB_CHARS = 40
 SPEAKER_TYPES = ("person", "organisation", "group", "country", "city")
-_ADDRESSEE = re.compile(r"\b(?:à|au|aux|to)\s+(?:l['’]|la\s+|le\s+|the\s+)?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +40,7 @@ class _Rules:
     marks: tuple[tuple[str, str], ...]
     speech: re.Pattern[str]
     source: re.Pattern[str]
+    addressee: re.Pattern[str]
 
 
 @functools.cache
@@ -50,10 +50,12 @@ def _rules(lang: str | None) -> _Rules | None:
         return None
     speech = "|".join(f"(?:{r['pattern']})" for r in data.get("speech_verb", [])) or r"(?!)"
     source = "|".join(f"(?:{r['pattern']})" for r in data.get("source_cue", [])) or r"(?!)"
+    addressee = "|".join(f"(?:{r['pattern']})" for r in data.get("addressee", [])) or r"(?!)"
     return _Rules(
         tuple((m["open"], m["close"]) for m in data.get("mark", [])),
         re.compile(speech, re.IGNORECASE),
         re.compile(source, re.IGNORECASE),
+        re.compile(addressee, re.IGNORECASE),
     )
 
 
@@ -86,13 +88,15 @@ def find_quotes(text: str, lang: str | None) -> list[tuple[int, int]]:
     return sorted(found)
 
 
-def _speaker_near(entities: list[Span], text: str, anchor: int, lo: int, hi: int) -> Span | None:
+def _speaker_near(
+    rules: _Rules, entities: list[Span], text: str, anchor: int, lo: int, hi: int
+) -> Span | None:
     candidates = [
         e
         for e in entities
         if lo <= e.start < hi
         and e.label in SPEAKER_TYPES
-        and not _ADDRESSEE.search(text[max(0, e.start - 8) : e.start])
+        and not rules.addressee.search(text, max(0, e.start - 8), e.start)
     ]
     if not candidates:
         return None
@@ -110,17 +114,17 @@ def _speaker(
         after_end = min(after_end, end_of_sentence.end)
     verb = rules.speech.search(text, after_start, after_end)
     if verb is not None and verb.start() - after_start <= IMMEDIATE_VERB_CHARS:
-        found = _speaker_near(entities, text, verb.end(), after_start, after_end)
+        found = _speaker_near(rules, entities, text, verb.end(), after_start, after_end)
         if found is not None:
             return found
     before_start = max(sentence.start, quote[0] - SPEAKER_WINDOW)
     verbs = list(rules.speech.finditer(text, before_start, quote[0]))
     if verbs:
-        found = _speaker_near(entities, text, verbs[-1].start(), before_start, verbs[-1].start())
+        found = _speaker_near(rules, entities, text, verbs[-1].start(), before_start, verbs[-1].start())
         if found is not None:
             return found
     for cue in rules.source.finditer(text, sentence.start, sentence.end):
-        found = _speaker_near(entities, text, cue.end(), cue.end(), min(sentence.end, cue.end() + 60))
+        found = _speaker_near(rules, entities, text, cue.end(), cue.end(), min(sentence.end, cue.end() + 60))
         if found is not None:
             return found
     return None
@@ -172,6 +176,9 @@ def check_example(lang: str, rule: dict[str, Any], example: Any) -> None:
     assert rules is not None
     if "open" in rule:
         assert find_quotes(example, lang), f"{lang}: no quote found in {example!r}"
+    elif "addressee" in str(rule.get("concept")):
+        before = example.split("|")[0]
+        assert rules.addressee.search(before), f"{lang}: no addressee cue in {example!r}"
     elif rule.get("concept") == "according-to":
         assert rules.source.search(example), f"{lang}: no source cue in {example!r}"
     else:
