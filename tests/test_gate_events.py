@@ -47,3 +47,14 @@ def test_events_floor(run: str, runs: dict[str, EventScores]) -> None:
             assert got[metric] is not None and got[metric] >= floor, (
                 f"{run}: {metric} {got[metric]} < floor {floor}; missed: {_misses(runs[run])}"
             )
+
+
+@pytest.mark.shared
+def test_seed_figures(runs: dict[str, EventScores], seed_gold: dict[str, Any]) -> None:
+    """Every figure of the seeds' gold (003, 004) is in its document's `figures` layer, value and approx."""
+    docs = {r.case.id: r.case.doc for r in runs["seeds"].results}
+    wanted = [(name, f) for name, gold in seed_gold["documents"].items() for f in gold.get("figures", [])]
+    assert wanted
+    for name, figure in wanted:
+        got = [(s.attrs["value"], s.attrs["approx"]) for s in docs[name].layer("figures")]
+        assert (figure["value"], bool(figure.get("approx"))) in got, f"{name}: {figure['evidence']} not in {got}"
