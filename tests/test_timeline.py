@@ -230,3 +230,36 @@ def test_tls_picks_the_most_referred_days() -> None:
     assert len(summary[0][1]) == 1
     text = tls_text(summary)
     assert text.startswith("2021-09-29\n") and text.rstrip().endswith("-" * 32)
+
+
+def test_commands(tmp_path: Any, corpus: list[Document], monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from chronique.cli import app
+    from chronique.pipeline import Pipeline
+
+    runner = CliRunner()
+    db = tmp_path / "t.db"
+    with open_store(db) as store:
+        store.add(corpus)
+    result = runner.invoke(app, ["link", "--db", str(db), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["documents"] == 3
+    result = runner.invoke(app, ["timeline", "--db", str(db), "--format", "json", "--entity", "Poutine"])
+    assert result.exit_code == 0, result.output
+    (entry,) = json.loads(result.stdout)
+    assert entry["title"] == "Rencontre Vladimir Poutine – Recep Tayyip Erdogan à Sotchi"
+    out = tmp_path / "t.html"
+    result = runner.invoke(app, ["timeline", "--db", str(db), "--format", "html", "--output", str(out)])
+    assert result.exit_code == 0 and out.read_text(encoding="utf-8").startswith("<!doctype html>")
+    result = runner.invoke(app, ["timeline", "--db", str(db), "--format", "pdf"])
+    assert result.exit_code == 1 and "unknown format 'pdf'" in result.output
+    result = runner.invoke(app, ["timeline", "--db", str(tmp_path / "none.db")])
+    assert result.exit_code == 1 and "no such database" in result.output
+    # build: add (no stages here: the readers' documents) and link, in one command
+    monkeypatch.setattr(Pipeline, "default", classmethod(lambda cls, settings=None, **_: cls((), settings)))
+    (tmp_path / "a.txt").write_text("Poutine et Erdogan se sont vus à Sotchi.", encoding="utf-8")
+    result = runner.invoke(app, ["build", str(tmp_path / "a.txt"), "--db", str(db), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert (report["add"]["added"], report["link"]["documents"]) == (1, 1)
