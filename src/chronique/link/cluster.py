@@ -1,10 +1,13 @@
 """Event coreference: mentions of one real-world event, across documents and languages, in one cluster.
 
-Candidates are found through a block index, never by comparing all pairs: a cluster is filed under
-(type family, participant or place key, month) for each month its date may fall in, or under
-(family, key) alone while its date is coarser than two months. A new mention looks only at the clusters
-filed under its own keys and months, then checks each for compatible participants, place and date.
-Clusters grow incrementally: adding documents files their mentions into the existing clusters.
+Candidates are found through a block index, never by comparing all pairs. A cluster is filed under
+(type family, key, bucket) for each of its participants and places (the keys) and each bucket its date
+may fall in: months ("2017-09", and the month of any year "--09" for yearless days), years for dates
+coarser than two months, "*" for coarser still; an undated cluster is filed around its documents'
+dates. A new mention looks at the clusters of its own keys and buckets, and at those of its own
+document's other mentions, then checks each for compatible participants, place and date. A mention that
+says nothing of when joins only its document's story or the one event it fits. Clusters grow
+incrementally: adding documents files their mentions into the existing clusters.
 """
 
 from __future__ import annotations
@@ -21,8 +24,8 @@ from chronique.model import FuzzyDate, Granularity, Provenance, content_id
 
 __all__ = ["Cluster", "DateConflict", "Linker", "places_compatible", "resolve_date"]
 
-# A date whose interval spans more days than this is filed as "coarse" (searched by every mention of
-# its keys) rather than under its months. Two months keeps a month-level date in month buckets.
+# A date whose interval spans more days than this is filed under its years rather than its months. Two
+# months keeps a month-level date (and one that straddles two months) in month buckets.
 _MONTH_BUCKET_MAX_DAYS = 62
 # Weight of a date that a mention took from its document's date rather than from its own expression
 # (the events stage falls back to the publication date): it may fill a gap, never outvote.
@@ -477,10 +480,6 @@ class Linker:
         cluster.resolve()
         self._file(cluster)
         return cluster.id
-
-    def mentions(self) -> Iterator[EventMention]:
-        for cluster in self.clusters.values():
-            yield from cluster.members
 
     def mentions_of_doc(self, doc_id: str) -> list[EventMention]:
         found = []

@@ -21,14 +21,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from chronique.lang import load_rules
 from chronique.link.cluster import Linker, resolve_date
 from chronique.link.mentions import EventMention, TimexRef, is_day
-from chronique.model import Document, FuzzyDate, Granularity, Provenance
+from chronique.model import FuzzyDate, Granularity, Provenance
 
 __all__ = [
     "DAY_WINDOW_DAYS",
@@ -253,9 +252,6 @@ def choose_date(
     return FuzzyDate.from_date(
         lo, provenance=Provenance.CORPUS, confidence=_EARLIEST_CONFIDENCE, evidence=evidence
     )
-
-
-Resolver = Callable[[Document, FuzzyDate], Sequence[Any]]
 
 
 def _resolve_weekday(timex: TimexRef, dct: dt.date) -> FuzzyDate | None:
