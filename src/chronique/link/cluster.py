@@ -121,7 +121,7 @@ class Cluster:
         self.participant_ids |= m.participant_ids
         if m.place is not None:
             self.place_ids |= {m.place.entity_id}
-        self.windows |= set(_window(m) or ["*"])
+        self.windows |= set(_window(m) or ())
         self.date, self.conflicts = resolve_date(self.members)
 
     def resolve(self) -> None:
@@ -129,7 +129,7 @@ class Cluster:
         self.date, self.conflicts = resolve_date(self.members)
         self.participant_ids = frozenset(pid for m in self.members for pid in m.participant_ids)
         self.place_ids = frozenset(m.place.entity_id for m in self.members if m.place is not None)
-        self.windows = {b for m in self.members for b in (_window(m) or ["*"])}
+        self.windows = {b for m in self.members for b in (_window(m) or ())}
 
 
 @functools.cache
@@ -249,6 +249,16 @@ def _window(m: EventMention) -> list[str] | None:
     return _buckets(lo - reach, hi + reach, max_days=_MONTH_BUCKET_MAX_DAYS + 2 * _UNDATED_REACH_DAYS)
 
 
+def _says_nothing_of_when(m: EventMention) -> bool:
+    """No date, and no expression that places it either ("la rencontre"; "lundi" in an undated article)."""
+    if m.date is not None:
+        return False
+    timex = m.timex
+    if timex is None:
+        return True
+    return _window(m) is None and not timex.offset and not timex.parts.get("month")
+
+
 def _unique(items: Iterable[str]) -> Iterator[str]:
     seen: set[str] = set()
     for item in items:
@@ -291,8 +301,11 @@ class Linker:
         self._unfile(cluster.id)
         if cluster.date is not None:
             buckets = _buckets(*cluster.date.interval()) or ["*"]
-        else:  # undated: filed about its documents' dates, so that mentions of that time find it
-            buckets = sorted(cluster.windows) or ["*"]
+        else:
+            # Undated: filed about its documents' dates, so that mentions of that time find it; with no
+            # date at all, only in `_all` (searched by mentions that have no date either), never under
+            # "*", which every mention of the key searches.
+            buckets = sorted(cluster.windows)
         buckets += sorted({f"--{b[5:7]}" for b in buckets if len(b) == 7})  # month of any year
         keys = set(cluster.participant_ids) | {"@" + pid for pid in cluster.place_ids}
         filed = [(cluster.family, key, bucket) for key in keys for bucket in buckets]
@@ -395,7 +408,8 @@ class Linker:
         return fits
 
     def _vague_fits(self, m: EventMention) -> list[tuple[float, str]]:
-        """Candidates for a mention that says nothing of when ("la rencontre des deux dirigeants").
+        """Candidates for a mention that says nothing of when ("la rencontre des deux dirigeants", or
+        "lundi" in an undated article).
 
         Only its own document's story, or the one event of those participants at that very place, tells
         which of several meetings of the same pair it is; otherwise it stays apart. The search stops at a
@@ -422,7 +436,7 @@ class Linker:
         for m in sorted(mentions, key=_specificity):
             if m.key in self.cluster_of:
                 continue
-            if m.date is None and m.timex is None:
+            if _says_nothing_of_when(m):
                 fits = self._vague_fits(m)
             else:
                 fits = self._fits(m, sorted(self._candidates(m) | self._own_story(m)))
