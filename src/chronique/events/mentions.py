@@ -39,6 +39,8 @@ DEMONYM_WINDOW = 80
 STATUS_WINDOW = 30
 # Trigger types that may tell one event: a clause with a meeting and an agreement tells two.
 _FAMILY = {"visit": "meeting", "summit": "meeting", "casualties": "attack"}
+# Types whose clause makes its meeting words theirs: a "rencontre" in a match, an "entretien" by phone.
+ABSORB_MEETINGS = ("phone_call", "sport")
 # Types whose place may be named without a preposition: "un séisme a dévasté Port-au-Prince".
 SITE_TYPES = frozenset({"disaster"})
 _PLACE_RANK = {"city": 0, "region": 1, "country": 2}
@@ -235,12 +237,14 @@ def sentence_mentions(
             if trigger.type not in ("statement", "visit") or len(group.triggers) == 1:
                 families.setdefault(_FAMILY.get(trigger.type, trigger.type), []).append(trigger)
         told = [t for t in group.triggers if not referring(t)] or group.triggers
-        if "sport" in families or any(t.type == "sport" for t in group.triggers):
-            # "les deux équipes se rencontrent … de cette Coupe du Monde": a match, not a meeting.
-            matches = [replace(t, type="sport") for t in families.pop("meeting", [])]
-            families["sport"] = families.get("sport", []) + matches
-            told = [replace(t, type="sport") if t.type == "meeting" else t for t in told]
-            families = {k: v for k, v in families.items() if v}
+        for kind in ABSORB_MEETINGS:
+            if kind in families or any(t.type == kind for t in group.triggers):
+                # "les deux équipes se rencontrent … de cette Coupe du Monde" is a match; "s'était
+                # entretenu avec Donald Trump par téléphone" a phone call.
+                absorbed = [replace(t, type=kind) for t in families.pop("meeting", [])]
+                families[kind] = families.get(kind, []) + absorbed
+                told = [replace(t, type=kind) if t.type == "meeting" else t for t in told]
+                families = {k: v for k, v in families.items() if v}
         siblings: list[Mention] = []
         for family in families.values() if len(families) > 1 else [told]:
             rivals = [t for f in families.values() if f is not family for t in f] if len(families) > 1 else []
@@ -411,7 +415,7 @@ def _place(
         if found is None and event_type not in SITE_TYPES:
             continue
         checked = found is not None and parsed and not rules.names_place(found)
-        if checked and not _hangs_on_event(parsed, found.start(), trigger_tokens, timexes, rules):  # type: ignore[union-attr]
+        if checked and not _hangs_on_event(parsed, found.start(), trigger_tokens, timexes, local, rules):  # type: ignore[union-attr]
             continue
         consumed.add((entity.start, entity.end))
         candidates.append((_PLACE_RANK.get(entity.label, 9), _distance(entity.start, group), _ref(entity)))
@@ -442,19 +446,36 @@ def _hangs_on_event(
     preposition: int,
     trigger_tokens: set[tuple[int, int]],
     timexes: Sequence[Span],
+    entities: Sequence[Span],
     rules: EventRules,
 ) -> bool:
-    """False for "la situation à Idlib": the place phrase follows a noun that is no trigger nor place noun."""
+    """False when the place phrase qualifies something else than the event.
+
+    "la situation à Idlib": it follows a noun that is no trigger, place noun or time word. "des zones,
+    comme les a appelées Vladimir Poutine, en Syrie": it follows an aside; after a comma it must follow
+    a trigger, a date ("se rend, jeudi 28 septembre, en Turquie") or a place ("à Sotchi, en Russie").
+    """
     token = parsed.at(preposition)
     if token is None or token.i == 0:
         return True
     previous = token.doc[token.i - 1]
+
+    def in_timex(word: Any) -> bool:
+        start = parsed.start_of(word)
+        return any(t.start <= start < t.end for t in timexes)
+
+    def in_place(word: Any) -> bool:
+        start = parsed.start_of(word)
+        return any(e.start <= start < e.end for e in entities if e.label in PLACE_TYPES)
+
+    if previous.text == "," and token.i >= 2:
+        before = token.doc[token.i - 2]
+        return _token_key(before) in trigger_tokens or in_timex(before) or in_place(before)
     if previous.pos_ != "NOUN" or _token_key(previous) in trigger_tokens:
         return True
     if previous.lemma_.lower() in rules.place_nouns or previous.text.lower() in rules.place_nouns:
         return True
-    start = parsed.start_of(previous)
-    return any(t.start <= start < t.end for t in timexes)  # "reçu ce mercredi dans sa résidence"
+    return in_timex(previous)  # "reçu ce mercredi dans sa résidence"
 
 
 def _participants(

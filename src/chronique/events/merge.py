@@ -7,6 +7,7 @@ event per document and event, docs/architecture.md).
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +20,9 @@ __all__ = ["Event", "merge_mentions"]
 
 # Types that may be one real-world event told with different words ("visite" then "rencontre").
 _FAMILIES = {"meeting": "encounter", "visit": "encounter", "summit": "encounter"}
+# Offices whose holder acts for the state (in agreements, meetings): not ministers, who act for it in
+# their field only and are named as themselves in the gold.
+LEADER_OFFICES = frozenset({"head_of_state", "head_of_government"})
 # Confidence of an event date read off the document date rather than from its own time expression:
 # the lead of a news article usually tells what happened on the day of publication, not always.
 DOCUMENT_DATE_CONFIDENCE = 0.5
@@ -49,14 +53,18 @@ class Event:
         needed = min(len(core), 2)
         for mention in self.mentions:
             keys = {_key(r) for r in mention.participants}
-            if len(keys & core) >= needed:
+            if len(_shared(keys, core)) >= needed:
                 for ref in mention.participants:
                     seen.setdefault(_key(ref), ref)
         return list(seen.values())
 
     @property
     def place(self) -> Ref | None:
-        return next((m.place for m in self.mentions if m.place is not None), None)
+        # An undated definite mention joined to a dated event ("un mécanisme de surveillance du
+        # cessez-le-feu en Syrie" after "le 4 mai … ont signé un mémorandum") may name another instance.
+        dated = any(m.date is not None for m in self.mentions)
+        trusted = [m for m in self.mentions if not (dated and m.definite and m.date is None)]
+        return next((m.place for m in trusted if m.place is not None), None)
 
     @property
     def date(self) -> FuzzyDate | None:
@@ -78,6 +86,29 @@ def _key(ref: Ref) -> str:
     return str(ref.get("entity_id") or ref.get("name"))
 
 
+@functools.cache
+def _acts_for(entity_id: str) -> frozenset[str]:
+    """The entity and the states it leads or led: "Poutine et Erdogan" signed what "Russia and Turkey"
+    signed (seed-like dev articles name one agreement both ways). Offices come from the gazetteer."""
+    try:
+        from chronique.entities import registry
+    except ImportError:  # the entities stage is optional for this module
+        return frozenset({entity_id})
+    entity = registry().get(entity_id)
+    keys = {entity_id}
+    for office in entity.offices if entity is not None else ():
+        if office.office in LEADER_OFFICES and office.country:
+            country = registry().country(office.country)
+            if country is not None:
+                keys.add(country.id)
+    return frozenset(keys)
+
+
+def _shared(ours: set[str], theirs: set[str]) -> set[str]:
+    """Participants in common, a leader standing for the state he leads."""
+    return {key for key in ours for other in theirs if _acts_for(key) & _acts_for(other)}
+
+
 def _compatible(event: Event, mention: Mention) -> bool:
     if _family(mention.type) not in {_family(m.type) for m in event.mentions}:
         return False
@@ -87,7 +118,7 @@ def _compatible(event: Event, mention: Mention) -> bool:
     # "Poutine est arrivé à Ankara, après quoi il s'est rendu à la résidence du dirigeant turc": one
     # visit told in one sentence with a different person named in each clause.
     # "l'incendie", "the meeting": a definite mention names the event already told, whoever is around it.
-    if ours and theirs and not ours & theirs and not same_sentence and not mention.definite:
+    if ours and theirs and not _shared(ours, theirs) and not same_sentence and not mention.definite:
         return False
     date = event.date
     if date is not None and mention.date is not None and not date.compatible(mention.date):
@@ -100,7 +131,7 @@ def _closeness(mention: Mention, event: Event, published: FuzzyDate | None) -> t
     """How well an undated, unplaced mention fits an event: shared participants, then time to the dct."""
     ours = {_key(r) for r in event.participants}
     theirs = {_key(r) for r in mention.participants}
-    overlap = len(ours & theirs) / len(ours | theirs) if ours and theirs else 0.5
+    overlap = len(_shared(ours, theirs)) / len(ours | theirs) if ours and theirs else 0.5
     date = event.date
     if date is None:
         return overlap, float("-inf")
