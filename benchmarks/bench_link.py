@@ -82,14 +82,16 @@ def corpus(base: list[Document], size: int) -> list[Document]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,2000,5000,10000")
-    parser.add_argument("--store", action="store_true", help="Also link the largest corpus in a SQLite store.")
+    parser.add_argument("--store", action="store_true", help="Also link the largest corpus in a store.")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     started = time.perf_counter()
     base = base_documents()
     mentions = sum(len(d.layer("events")) for d in base)
-    print(f"{len(base)} example documents, {mentions} event mentions, processed in {time.perf_counter() - started:.1f} s")
-    print(f"{'documents':>10} {'mentions':>9} {'clusters':>9} {'comparisons':>12} {'seconds':>8} {'µs/doc':>8}")
+    seconds = time.perf_counter() - started
+    print(f"{len(base)} example documents, {mentions} event mentions, processed in {seconds:.1f} s")
+    header = ("documents", "mentions", "clusters", "comparisons", "seconds", "µs/doc")
+    print(" ".join(f"{h:>{w}}" for h, w in zip(header, (10, 9, 9, 12, 8, 8), strict=True)))
     for size in sizes:
         docs = corpus(base, size)
         started = time.perf_counter()
