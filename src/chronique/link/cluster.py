@@ -74,16 +74,18 @@ class Cluster:
     def participants(self) -> list[Participant]:
         """Participants named by the members, most often named first."""
         counts: Counter[str] = Counter()
-        rank: dict[str, int] = {}  # best position in a mention's list: who the sentences name first
+        positions: Counter[str] = Counter()  # summed positions in the mentions' lists: who is named first
         first: dict[str, Participant] = {}
         for m in self.members:
             for index, p in enumerate(m.participants):
                 counts[p.entity_id] += 1
-                rank[p.entity_id] = min(rank.get(p.entity_id, index), index)
+                positions[p.entity_id] += index
                 first.setdefault(p.entity_id, p)
-        return [
-            first[pid] for pid in sorted(counts, key=lambda pid: (-counts[pid], rank[pid], first[pid].name))
-        ]
+
+        def order(pid: str) -> tuple[int, float, str]:
+            return (-counts[pid], positions[pid] / counts[pid], first[pid].name)
+
+        return [first[pid] for pid in sorted(counts, key=order)]
 
     @property
     def places(self) -> list[Participant]:
