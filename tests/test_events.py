@@ -63,7 +63,8 @@ def build(
     spans = []
     for surface, value in (timex or {}).items():
         start = text.index(surface)
-        spans.append(Span(start, start + len(surface), "DATE", {"value": value, "rule": "test"}))
+        label = "DURATION" if value.startswith("P") else "DATE"
+        spans.append(Span(start, start + len(surface), label, {"value": value, "rule": "test"}))
     doc.set_layer("timex", spans)
     return extract_events(doc)
 
@@ -186,6 +187,30 @@ def test_a_new_meeting_is_not_the_past_one() -> None:
     )
     got = sorted((e["place"], e["date"], e["status"]) for e in events(doc))
     assert got == [("Berlin", "2022-05", "happened"), ("Lyon", "2023-05-11", "planned")]
+
+
+@pytest.mark.parametrize(
+    ("text", "duration", "date"),
+    [
+        ("Il y a deux ans, Emmanuel Macron avait rencontré Olaf Scholz à Berlin.", "deux ans", "2021"),
+        (
+            "Il y a très exactement six mois, Emmanuel Macron rencontrait Olaf Scholz à Berlin.",
+            "six mois",
+            "2022-11",
+        ),
+        ("Emmanuel Macron a rencontré Olaf Scholz à Berlin il y a dix jours.", "dix jours", "2023-04-30"),
+        ("Emmanuel Macron a rencontré Olaf Scholz à Berlin pendant deux jours.", "deux jours", None),
+    ],
+)
+def test_durations_counted_back_date_the_event(text: str, duration: str, date: str | None) -> None:
+    [event] = events(build(text, dct="2023-05-10", timex={duration: duration_value(duration)}))
+    assert event["date"] == (date or "2023-05-10")  # without "il y a", the main news takes the document date
+
+
+def duration_value(words: str) -> str:
+    """The TIMEX3 value of "deux ans", "six mois", "dix jours"."""
+    number, unit = words.split()
+    return f"P{ {'deux': 2, 'six': 6, 'dix': 10}[number] }{ {'ans': 'Y', 'mois': 'M', 'jours': 'D'}[unit] }"
 
 
 def test_main_news_without_a_date_takes_the_document_date_never_finer() -> None:

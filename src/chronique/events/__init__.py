@@ -16,7 +16,7 @@ import re
 
 from chronique.events.mentions import Mention, ParsedText, Ref, sentence_mentions
 from chronique.events.merge import Event, merge_mentions, to_span
-from chronique.events.rules import EVENT_TYPES, event_rules, find_triggers
+from chronique.events.rules import EVENT_TYPES, EventRules, event_rules, find_triggers
 from chronique.model import Document, Span
 from chronique.nlp import parse
 from chronique.pipeline import StageFn, register_stage
@@ -61,6 +61,17 @@ def _country_of(place: Ref) -> list[Ref]:
     return [{"entity_id": country.id, "name": country.name}] if country is not None else []
 
 
+def _with_ago(text: str, timexes: list[Span], rules: EventRules) -> list[Span]:
+    """The timex layer with "il y a un an", "two weeks ago" durations marked `ago` (copies, the layer
+    is left as it is): the events stage dates them back from the document date."""
+    marked = []
+    for timex in timexes:
+        if timex.label == "DURATION" and rules.ago(text, timex.start, timex.end):
+            timex = Span(timex.start, timex.end, timex.label, {**timex.attrs, "ago": True})
+        marked.append(timex)
+    return marked
+
+
 def extract_events(doc: Document, *, settings: Settings | None = None) -> Document:
     """Fill `doc.layers["events"]` from the text, sentences, timex and entities layers."""
     rules = event_rules(doc.lang)
@@ -69,7 +80,7 @@ def extract_events(doc: Document, *, settings: Settings | None = None) -> Docume
         return doc
     parsed = ParsedText(parse(doc.text, doc.lang, settings))
     entities = doc.layer("entities")
-    timexes = doc.layer("timex")
+    timexes = _with_ago(doc.text, doc.layer("timex"), rules)
     sentences = doc.layer("sentences") or [Span(0, len(doc.text), "sentence")]
     mentions: list[Mention] = []
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from chronique.events.rules import EventRules, Trigger, find_triggers
-from chronique.model import Document, FuzzyDate, Span
+from chronique.model import Document, FuzzyDate, Granularity, Span
 
 __all__ = ["Mention", "ParsedText", "Ref", "sentence_mentions"]
 
@@ -594,7 +594,7 @@ def _timex(
 ) -> Span | None:
     candidates = []
     for timex in timexes:
-        if timex.label not in ("DATE", "TIME") or not inside(timex.start):
+        if (timex.label not in ("DATE", "TIME") and not timex.attrs.get("ago")) or not inside(timex.start):
             continue
         if _date_of(timex, published) is None:
             continue
@@ -606,11 +606,45 @@ def _timex(
         candidates.append(timex)
     if not candidates:
         return None
-    # The finest date of the clause, then the nearest: "la Coupe du monde 2018 … ce dimanche 15 juillet".
-    return min(candidates, key=lambda t: (_rank(t, published), _distance(t.start, group)))
+    # A duration counted back wins ("Ce 12 janvier 2011, il y a un an qu'un séisme": the date is its
+    # now); then the finest date of the clause, then the nearest ("la Coupe du monde 2018 … ce dimanche
+    # 15 juillet").
+    return min(
+        candidates,
+        key=lambda t: (not t.attrs.get("ago"), _rank(t, published), _distance(t.start, group)),
+    )
 
 
 _YEAR = re.compile(r"\d{4}")
+_DURATION = re.compile(r"P(\d+(?:\.\d+)?)([YMWD])")
+
+
+def _ago(duration: str, published: FuzzyDate | None) -> FuzzyDate | None:
+    """ "il y a un an" before a document of 2011-01-12: 2010, a year-level date (never a made-up day).
+
+    Years give a year, months (and a year and a half) a month, weeks and days a day; only against a
+    document date at least as fine.
+    """
+    found = _DURATION.fullmatch(duration)
+    if found is None or published is None:
+        return None
+    amount, unit = float(found.group(1)), found.group(2)
+    anchor = published.start
+    evidence = f"{duration} before the document date"
+    if unit == "Y" and amount.is_integer():
+        return FuzzyDate.parse(f"{anchor.year - int(amount):04d}", provenance="timex", evidence=evidence)
+    if unit in "YM" and published.granularity.rank <= Granularity.MONTH.rank:
+        months = round(amount * 12) if unit == "Y" else int(amount)
+        total = anchor.year * 12 + anchor.month - 1 - months
+        return FuzzyDate.parse(
+            f"{total // 12:04d}-{total % 12 + 1:02d}", provenance="timex", evidence=evidence
+        )
+    if unit in "WD" and published.granularity is Granularity.DAY and amount.is_integer():
+        days = int(amount) * (7 if unit == "W" else 1)
+        return FuzzyDate.from_date(anchor - dt.timedelta(days=days), provenance="timex", evidence=evidence)
+    return None
+
+
 _NAME_BEFORE = re.compile(r"\b[A-Z][\w-]*\s+$")
 
 
@@ -627,6 +661,8 @@ def _date_of(timex: Span, published: FuzzyDate | None = None) -> FuzzyDate | Non
     document date (and falls on the weekday written, when one is), never a guess without that date."""
     value = str(timex.attrs.get("value") or "").split("T", 1)[0]
     evidence = str(timex.attrs.get("rule", ""))
+    if timex.attrs.get("ago"):
+        return _ago(value, published)
     yearless = _YEARLESS.fullmatch(value)
     if yearless and published is not None:
         lo, hi = published.interval()

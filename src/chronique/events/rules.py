@@ -52,6 +52,8 @@ class EventRules:
     pair: tuple[re.Pattern[str], ...]
     anaphor: tuple[re.Pattern[str], ...]
     time_reference: tuple[re.Pattern[str], ...]
+    ago_before: tuple[re.Pattern[str], ...]
+    ago_after: tuple[re.Pattern[str], ...]
     definite: tuple[re.Pattern[str], ...]
     genitive: tuple[re.Pattern[str], ...]
     novelty: tuple[re.Pattern[str], ...]
@@ -70,6 +72,12 @@ class EventRules:
             return self.precedence.index(event_type)
         except ValueError:
             return len(self.precedence)
+
+    def ago(self, text: str, start: int, end: int) -> bool:
+        """True when the duration `text[start:end]` counts back ("il y a deux ans", "two years ago")."""
+        return any(p.search(text, max(0, start - 30), start) for p in self.ago_before) or any(
+            p.match(text, end, min(len(text), end + 10)) for p in self.ago_after
+        )
 
     def before(self, patterns: tuple[re.Pattern[str], ...], text: str, start: int, end: int) -> bool:
         """True when one of `patterns` (anchored at their end) matches `text[start:end]`."""
@@ -160,6 +168,12 @@ def event_rules(lang: str | None) -> EventRules:
         pair=tuple(_compile(rule["pattern"]) for rule in data.get("pair", [])),
         anaphor=tuple(_compile(rule["pattern"]) for rule in data.get("anaphor", [])),
         time_reference=tuple(_compile(rule["pattern"]) for rule in data.get("time_reference", [])),
+        ago_before=tuple(
+            _compile(rule["pattern"]) for rule in data.get("ago", []) if rule.get("side") == "before"
+        ),
+        ago_after=tuple(
+            _compile(rule["pattern"]) for rule in data.get("ago", []) if rule.get("side") == "after"
+        ),
         definite=tuple(_compile(rule["pattern"]) for rule in data.get("definite", [])),
         genitive=tuple(_compile(rule["pattern"]) for rule in data.get("genitive", [])),
         novelty=tuple(_compile(rule["pattern"]) for rule in data.get("novelty", [])),
@@ -221,6 +235,10 @@ def check_example(lang: str, rule: dict[str, Any], example: Any) -> None:
         assert any(rules.demonym(w) == (rule["country"], rule["adjective"]) for w in words), (
             f"{lang}: no demonym of {rule['country']} in {example!r}"
         )
+    elif "side" in rule:  # written "il y a |un an" (cue before the duration) or "two weeks| ago"
+        left, _, right = example.partition("|")
+        start, end = (len(left), len(example) - 1) if rule["side"] == "before" else (0, len(left))
+        assert rules.ago(left + right, start, end), f"{lang}: {example!r} should count back"
     elif "role" in rule:
         match = _compile(rule["pattern"], ignore_case=lang != "en").search(example)
         assert match and rules.demonym(match.group("demonym")), (
