@@ -13,6 +13,7 @@ news the document date, never finer) and a status; mentions of one event are mer
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from chronique.events.mentions import Mention, ParsedText, Ref, sentence_mentions
 from chronique.events.merge import Event, merge_mentions, to_span
@@ -25,39 +26,32 @@ from chronique.settings import Settings
 __all__ = ["EVENT_TYPES", "Event", "extract_events", "find_triggers", "make_events"]
 
 
-def _country_ref(doc: Document, name: str) -> Ref:
-    """A country as the document's entities name it, else through the entity registry, else by name."""
-    for span in doc.layer("entities"):
-        if span.attrs.get("name") == name:
-            return {"entity_id": span.attrs.get("entity_id"), "name": name}
-    try:
-        from chronique import entities as registry
-    except ImportError:
-        registry = None  # type: ignore[assignment]
-    resolve = getattr(registry, "resolve", None)
-    if resolve is not None:
-        try:
-            found = resolve(name, "en")
-        except Exception:
-            found = None
-        entity_id = getattr(found, "id", None) or getattr(found, "entity_id", None)
-        if isinstance(found, str):
-            entity_id = found
-        if entity_id:
-            return {"entity_id": str(entity_id), "name": name}
-    return {"entity_id": re.sub(r"[^\w]+", "-", name.lower()).strip("-"), "name": name}
-
-
-def _country_of(place: Ref) -> list[Ref]:
-    """The country a place lies in, from the gazetteer ([] when unknown or itself a country)."""
+def _gazetteer(settings: Settings | None) -> Any | None:
+    """The entity registry (an optional neighbour: without it, countries are named by their name)."""
     try:
         from chronique.entities import registry
     except ImportError:
-        return []
-    entity = registry().resolve(str(place.get("name") or ""), "en")
+        return None
+    return registry(settings)
+
+
+def _country_ref(doc: Document, name: str, gazetteer: Any | None) -> Ref:
+    """A country as the document's entities name it, else as the gazetteer knows it, else by name."""
+    for span in doc.layer("entities"):
+        if span.attrs.get("name") == name:
+            return {"entity_id": span.attrs.get("entity_id"), "name": name}
+    found = gazetteer.resolve(name, "en") if gazetteer is not None else None
+    if found is not None:
+        return {"entity_id": found.id, "name": found.name}
+    return {"entity_id": re.sub(r"[^\w]+", "-", name.lower()).strip("-"), "name": name}
+
+
+def _country_of(place: Ref, gazetteer: Any | None) -> list[Ref]:
+    """The country a place lies in ([] when unknown or itself a country)."""
+    entity = gazetteer.resolve(str(place.get("name") or ""), "en") if gazetteer is not None else None
     if entity is None or entity.type == "country" or not entity.country:
         return []
-    country = registry().country(entity.country)
+    country = gazetteer.country(entity.country)  # type: ignore[union-attr]
     return [{"entity_id": country.id, "name": country.name}] if country is not None else []
 
 
@@ -82,25 +76,22 @@ def extract_events(doc: Document, *, settings: Settings | None = None) -> Docume
     entities = doc.layer("entities")
     timexes = _with_ago(doc.text, doc.layer("timex"), rules)
     sentences = doc.layer("sentences") or [Span(0, len(doc.text), "sentence")]
+    gazetteer = _gazetteer(settings)
     mentions: list[Mention] = []
 
-    def pair() -> list[Ref]:
+    def pair(offset: int) -> list[Ref]:
         # "les deux dirigeants": the people of the latest mention with two, else the last two named.
         for mention in reversed(mentions):
             if mention.persons >= 2:
                 return [dict(r) for r in mention.participants][:2]
         people: list[Ref] = []
-        for span in reversed([e for e in entities if e.label == "person" and e.start < current[0]]):
+        for span in reversed([e for e in entities if e.label == "person" and e.start < offset]):
             ref = {"entity_id": span.attrs.get("entity_id"), "name": span.attrs.get("name") or ""}
             if ref not in people:
                 people.append(ref)
-            if len(people) == 2:
-                break
-        return people if len(people) == 2 else []
+        return people[:2] if len(people) >= 2 else []
 
-    current = [0]
     for sentence in sentences:
-        current[0] = sentence.start
         mentions += sentence_mentions(
             doc,
             sentence,
@@ -108,8 +99,8 @@ def extract_events(doc: Document, *, settings: Settings | None = None) -> Docume
             parsed,
             entities=entities,
             timexes=timexes,
-            country_ref=lambda name: _country_ref(doc, name),
-            country_of=_country_of,
+            country_ref=lambda name: _country_ref(doc, name, gazetteer),
+            country_of=lambda place: _country_of(place, gazetteer),
             pair=pair,
         )
     events = merge_mentions(mentions, doc, rules)

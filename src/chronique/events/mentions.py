@@ -214,7 +214,8 @@ def sentence_mentions(
     """The event mentions of one sentence.
 
     From the document come `country_ref(name)` (a country's reference), `country_of(ref)` (the country
-    a place lies in, as a list of none or one reference) and `pair()` (the two people last named).
+    a place lies in, as a list of none or one reference) and `pair(offset)` (the two people last named
+    before `offset`).
     """
     text = doc.text
     triggers = find_triggers(text, rules.lang, sentence.start, sentence.end)
@@ -556,7 +557,7 @@ def _participants(
             if found:
                 groups_.append({**country_ref(found[0]), "type": "country"})
     if any(p.search(text, sentence.start, sentence.end) for p in rules.pair):
-        people += [{**ref, "type": PERSON} for ref in pair()]
+        people += [{**ref, "type": PERSON} for ref in pair(sentence.start)]
     if mention.type in SITE_TYPES:
         if not groups_ and mention.place is not None:
             groups_ = [{**ref, "type": "country"} for ref in country_of(mention.place)]
