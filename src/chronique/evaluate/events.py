@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from chronique.errors import InputError
+from chronique.events.mentions import family
 from chronique.model import Document, FuzzyDate, Provenance, Span
 from chronique.pipeline import Pipeline
 from chronique.settings import Settings
@@ -42,13 +43,6 @@ __all__ = [
     "score_document",
     "summary_rows",
 ]
-
-# As the linking stage reads them (link.mentions.TYPE_FAMILIES): a toll is told of an attack.
-_FAMILIES = {"visit": "meeting", "summit": "meeting", "casualties": "attack"}
-
-
-def _family(event_type: str) -> str:
-    return _FAMILIES.get(event_type, event_type)
 
 
 def _fold(name: str | None) -> str:
@@ -135,7 +129,7 @@ def _names(span: Span) -> set[str]:
 
 def _fits(gold: GoldEvent, span: Span) -> float | None:
     """How well an extracted event fits a gold one, or None when it cannot be that event."""
-    if _family(span.label) != _family(gold.type):
+    if family(span.label) != family(gold.type):
         return None
     names = _names(span)
     wanted = {_fold(n) for n in gold.participants}

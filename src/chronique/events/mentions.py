@@ -37,8 +37,16 @@ DEMONYM_WINDOW = 80
 # Characters before a trigger where a status cue applies when there is no parse ("are expected to meet",
 # "will travel to"): the width of an auxiliary chain. Read off the English dev articles.
 STATUS_WINDOW = 30
-# Trigger types that may tell one event: a clause with a meeting and an agreement tells two.
-_FAMILY = {"visit": "meeting", "summit": "meeting", "casualties": "attack"}
+# Types that may tell one real-world event ("visite" then "rencontre"; a toll and its attack), as the
+# linking stage reads them (link.mentions.TYPE_FAMILIES); a clause with a meeting and an agreement
+# tells two events.
+TYPE_FAMILIES = {"visit": "meeting", "summit": "meeting", "casualties": "attack"}
+
+
+def family(event_type: str) -> str:
+    return TYPE_FAMILIES.get(event_type, event_type)
+
+
 # Types whose clause makes its meeting words theirs: a "rencontre" in a match, an "entretien" by phone.
 ABSORB_MEETINGS = ("phone_call", "sport")
 # Types whose place may be named without a preposition: "un séisme a dévasté Port-au-Prince".
@@ -236,7 +244,7 @@ def sentence_mentions(
             if referring(trigger) and len(group.triggers) > 1:
                 continue  # "ont signé un mémorandum … parrains de ces pourparlers": told before
             if trigger.type not in ("statement", "visit") or len(group.triggers) == 1:
-                families.setdefault(_FAMILY.get(trigger.type, trigger.type), []).append(trigger)
+                families.setdefault(family(trigger.type), []).append(trigger)
         told = [t for t in group.triggers if not referring(t)] or group.triggers
         for kind in ABSORB_MEETINGS:
             if kind in families or any(t.type == kind for t in group.triggers):
@@ -247,8 +255,12 @@ def sentence_mentions(
                 told = [replace(t, type=kind) if t.type == "meeting" else t for t in told]
                 families = {k: v for k, v in families.items() if v}
         siblings: list[Mention] = []
-        for family in families.values() if len(families) > 1 else [told]:
-            rivals = [t for f in families.values() if f is not family for t in f] if len(families) > 1 else []
+        for told_together in families.values() if len(families) > 1 else [told]:
+            rivals = (
+                [t for f in families.values() if f is not told_together for t in f]
+                if len(families) > 1
+                else []
+            )
             mention = _mention(
                 doc,
                 sentence,
@@ -258,7 +270,7 @@ def sentence_mentions(
                 parsed,
                 entities,
                 timexes,
-                types=family,
+                types=told_together,
                 rivals=rivals,
                 country_ref=country_ref,
                 country_of=country_of,

@@ -12,14 +12,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from chronique.events.mentions import PLACELESS_TYPES, SITE_TYPES, Mention, Ref
+from chronique.events.mentions import PLACELESS_TYPES, SITE_TYPES, Mention, Ref, family
 from chronique.events.rules import EventRules
 from chronique.model import Document, FuzzyDate, Granularity, Provenance, Span
 
 __all__ = ["Event", "merge_mentions"]
 
-# Types that may be one real-world event told with different words ("visite" then "rencontre").
-_FAMILIES = {"meeting": "encounter", "visit": "encounter", "summit": "encounter"}
 # Offices whose holder acts for the state (in agreements, meetings): not ministers, who act for it in
 # their field only and are named as themselves in the gold.
 LEADER_OFFICES = frozenset({"head_of_state", "head_of_government"})
@@ -78,18 +76,14 @@ class Event:
         return min(types, key=rules.rank)
 
 
-def _family(event_type: str) -> str:
-    return _FAMILIES.get(event_type, event_type)
-
-
 def _key(ref: Ref) -> str:
     return str(ref.get("entity_id") or ref.get("name"))
 
 
 @functools.cache
 def _acts_for(entity_id: str) -> frozenset[str]:
-    """The entity and the states it leads or led: "Poutine et Erdogan" signed what "Russia and Turkey"
-    signed (seed-like dev articles name one agreement both ways). Offices come from the gazetteer."""
+    """The entity and the states it leads or led, from the gazetteer's offices: an agreement told as
+    signed by "Poutine et Erdogan" and by "la Russie et la Turquie" is one agreement."""
     try:
         from chronique.entities import registry
     except ImportError:  # the entities stage is optional for this module
@@ -110,7 +104,7 @@ def _shared(ours: set[str], theirs: set[str]) -> set[str]:
 
 
 def _compatible(event: Event, mention: Mention) -> bool:
-    if _family(mention.type) not in {_family(m.type) for m in event.mentions}:
+    if family(mention.type) not in {family(m.type) for m in event.mentions}:
         return False
     ours = {_key(r) for r in event.participants}
     theirs = {_key(r) for r in mention.participants}
