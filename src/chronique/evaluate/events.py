@@ -2,10 +2,11 @@
 
 Each reference document runs through the per-document pipeline (`Pipeline.default`, whatever stages
 are installed). A gold event is *found* when an extracted event of the same document has the same
-type family (meeting, visit and summit are one family; casualties and attack another), shares a participant (canonical names,
-accents and case folded; a gold event without participants needs none), and does not contradict the
-gold date or place. Gold and extracted events are paired one to one, best fit first. Then each field
-of the pairs is scored: type, date, place, participants (same set) and status.
+type family (meeting, visit and summit are one family; casualties and attack another), shares a
+participant (canonical names, accents and case folded; a gold event without participants needs
+none), and does not contradict the gold date or place. Gold and extracted events are paired one to
+one, best fit first. Then each field of the pairs is scored: type, date, place, participants (same
+set) and status.
 
 Dates: the seeds are scored against `date_in_doc` with `dct_for_eval` as document date; the dev
 articles against `date`, dated by the pipeline itself. An extracted date is right when it has the

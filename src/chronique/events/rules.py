@@ -65,6 +65,7 @@ class EventRules:
     demonym_phrases: tuple[DemonymPhrase, ...]
     demonyms: tuple[tuple[re.Pattern[str], str, str], ...]  # (pattern, country, adjective)
     metonyms: dict[str, str]  # canonical name → country
+    demonyms_capitalised: bool  # English writes "Turkish", so "us" is no demonym
 
     def rank(self, event_type: str) -> int:
         """Precedence of a type when several triggers share a clause (lower wins)."""
@@ -121,7 +122,7 @@ class EventRules:
         for pattern, country, adjective in self.demonyms:
             if pattern.fullmatch(word):
                 return country, adjective
-        if self.lang == "en" and not word[:1].isupper():
+        if self.demonyms_capitalised and not word[:1].isupper():
             return None  # "us", "turkish delight": English demonyms are capitalised
         return _gazetteer_demonym(word, self.lang)
 
@@ -150,8 +151,7 @@ def _compile(pattern: str, *, ignore_case: bool = True) -> re.Pattern[str]:
 def event_rules(lang: str | None) -> EventRules:
     """The compiled rules of `lang` (empty rules for a language without an events.toml)."""
     data = load_rules(lang or "", "events")
-    # English demonyms are capitalised words; matching them case-sensitively keeps "us" from being US.
-    case_sensitive = lang == "en"
+    case_sensitive = bool(data.get("demonyms_capitalised"))
     return EventRules(
         lang=lang or "",
         triggers=tuple(
@@ -195,6 +195,7 @@ def event_rules(lang: str | None) -> EventRules:
         metonyms={
             name: country for rule in data.get("metonym", []) for name, country in rule["countries"].items()
         },
+        demonyms_capitalised=case_sensitive,
     )
 
 
@@ -240,7 +241,7 @@ def check_example(lang: str, rule: dict[str, Any], example: Any) -> None:
         start, end = (len(left), len(example) - 1) if rule["side"] == "before" else (0, len(left))
         assert rules.ago(left + right, start, end), f"{lang}: {example!r} should count back"
     elif "role" in rule:
-        match = _compile(rule["pattern"], ignore_case=lang != "en").search(example)
+        match = _compile(rule["pattern"], ignore_case=not rules.demonyms_capitalised).search(example)
         assert match and rules.demonym(match.group("demonym")), (
             f"{lang}: {rule['concept']} not in {example!r}"
         )
