@@ -57,4 +57,5 @@ def test_seed_figures(runs: dict[str, EventScores], seed_gold: dict[str, Any]) -
     assert wanted
     for name, figure in wanted:
         got = [(s.attrs["value"], s.attrs["approx"]) for s in docs[name].layer("figures")]
-        assert (figure["value"], bool(figure.get("approx"))) in got, f"{name}: {figure['evidence']} not in {got}"
+        wanted_figure = (figure["value"], bool(figure.get("approx")))
+        assert wanted_figure in got, f"{name}: {figure['evidence']} not in {got}"
