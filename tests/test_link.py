@@ -483,3 +483,33 @@ def test_link_store_keeps_borrowed_dates(tmp_path: Any) -> None:
         assert link(store).borrowed == 1
         (value,) = store.connection.execute("SELECT value FROM borrowed_dates").fetchone()
         assert value == "2017-12-08"
+
+
+@pytest.mark.shared
+def test_stored_linking_loads_what_it_needs_and_changes_nothing(
+    tmp_path: Any, seeds_dir: Any, seed_gold: dict[str, Any], dev_articles: list[dict[str, Any]]
+) -> None:
+    """Linking batch by batch in the store (clusters loaded on demand through the stored block index)
+    gives the clusters and borrowed dates of linking the same batches in memory."""
+    from chronique.evaluate.timeline import oracle_documents
+    from chronique.link.persist import load_state
+
+    docs = oracle_documents(seeds_dir, seed_gold, dev_articles)
+    batches = [docs[i::3] for i in range(3)]
+    by_id = {doc.id: doc for doc in docs}
+    state = LinkState()
+    for batch in batches:
+        link_documents(batch, state=state, load=lambda ids: [by_id[i] for i in ids])
+    with open_store(tmp_path / "t.db") as store:
+        for batch in batches:
+            store.add(batch)
+            link(store)
+        stored = load_state(store)
+        loaded = store.connection.execute("SELECT count(*) FROM cluster_keys").fetchone()[0]
+    assert loaded > 0
+
+    def clusters(s: LinkState) -> set[frozenset[str]]:
+        return {frozenset(m.key for m in c.members) for c in s.linker.clusters.values()}
+
+    assert clusters(stored) == clusters(state)
+    assert {d: v.value for d, v in stored.borrowed.items()} == {d: v.value for d, v in state.borrowed.items()}

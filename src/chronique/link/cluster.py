@@ -295,6 +295,7 @@ class Linker:
         self._all: defaultdict[tuple[str, str], set[str]] = defaultdict(set)
         self._filed: dict[str, list[tuple[str, str, str]]] = {}
         self._doc_mentions: defaultdict[str, list[str]] = defaultdict(list)  # doc id -> mention keys
+        self.gone: set[str] = set()  # clusters emptied by `move` (their stored rows are stale)
         self.comparisons = 0  # candidate checks made, for the benchmark
 
     # -- the index ------------------------------------------------------------------------------------
@@ -322,6 +323,18 @@ class Linker:
             self._index[(family, key, bucket)].discard(cluster_id)
             self._all[(family, key)].discard(cluster_id)
 
+    # Lookups: a subclass backed by the store loads the clusters filed under a key before answering.
+
+    def _filed_under(self, family: str, key: str, bucket: str) -> set[str]:
+        return set(self._index.get((family, key, bucket), ()))
+
+    def _every(self, family: str, key: str) -> set[str]:
+        return set(self._all.get((family, key), ()))
+
+    def filed(self, cluster_id: str) -> list[tuple[str, str, str]]:
+        """The (family, key, bucket) entries a cluster is filed under (stored for lazy loading)."""
+        return list(self._filed.get(cluster_id, []))
+
     def _candidates(self, m: EventMention) -> set[str]:
         """Clusters sharing a block key and a time bucket with `m`."""
         found: set[str] = set()
@@ -333,14 +346,14 @@ class Linker:
             if buckets is None:
                 if timex is not None and timex.offset:
                     # "il y a un an et demi" in an undated article: any event of the key may be the one
-                    found |= self._all[(m.family, key)]
+                    found |= self._every(m.family, key)
                 continue  # a weekday alone says nothing until the document is dated (then re-filed)
-            found |= self._index[(m.family, key, "*")]
+            found |= self._filed_under(m.family, key, "*")
             for bucket in buckets:
-                found |= self._index[(m.family, key, bucket)]
+                found |= self._filed_under(m.family, key, bucket)
             if len(buckets[0]) == 7:  # month buckets: the years hold the clusters dated to a year
                 for year in {b[:4] for b in buckets}:
-                    found |= self._index[(m.family, key, year)]
+                    found |= self._filed_under(m.family, key, year)
         return found
 
     # -- compatibility --------------------------------------------------------------------------------
@@ -424,7 +437,7 @@ class Linker:
         if windowed:
             candidates: Iterable[str] = self._candidates(m)
         else:  # an undated mention of an undated document: any event of its keys may be the one
-            candidates = _unique(c for key in _keys(m) for c in self._all[(m.family, key)])
+            candidates = _unique(c for key in _keys(m) for c in self._every(m.family, key))
         fits = self._fits(m, candidates, limit=2)
         if len(fits) != 1:
             return []
@@ -483,6 +496,7 @@ class Linker:
         else:
             self._unfile(old.id)
             del self.clusters[old.id]
+            self.gone.add(old.id)
         return {old.id} | self.add([mention])
 
     def is_alone(self, mention: EventMention) -> bool:

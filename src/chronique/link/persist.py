@@ -10,21 +10,28 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from chronique.errors import StoreError
 from chronique.link import LinkReport, LinkState, link_documents
-from chronique.link.cluster import Cluster
+from chronique.link.cluster import Cluster, Linker
 from chronique.link.figures import FigureConflict, figures_of
 from chronique.link.mentions import EventMention
 from chronique.model import Document, FuzzyDate
 
-__all__ = ["BATCH_DOCUMENTS", "cluster_record", "link_store", "load_state"]
+__all__ = ["BATCH_DOCUMENTS", "StoredLinker", "cluster_record", "link_store", "load_state"]
 
 # Documents read and linked at a time: bounds memory on large stores; clusters carry over batches.
 BATCH_DOCUMENTS = 500
-_TABLES = ("event_mentions", "event_clusters", "borrowed_dates", "figure_conflicts", "linked_documents")
+_TABLES = (
+    "event_mentions",
+    "event_clusters",
+    "cluster_keys",
+    "borrowed_dates",
+    "figure_conflicts",
+    "linked_documents",
+)
 
 
 def _dumps(value: Any) -> str:
@@ -77,6 +84,91 @@ def load_figure_conflicts(store: Any) -> list[dict[str, Any]]:
     ]
 
 
+# SQLite's default limit of host parameters is 999 (older builds): ids are fetched in chunks below it.
+_CHUNK = 500
+
+
+def _chunks(items: list[str]) -> Iterator[list[str]]:
+    for i in range(0, len(items), _CHUNK):
+        yield items[i : i + _CHUNK]
+
+
+class StoredLinker(Linker):
+    """A linker that loads stored clusters on demand: those filed under the keys new mentions look up,
+    and those of documents being dated again; the rest of the store is never read."""
+
+    def __init__(self, conn: sqlite3.Connection, state: LinkState) -> None:
+        super().__init__()
+        self._conn = conn
+        self._state = state
+        self._fetched: set[tuple[str, str, str]] = set()
+        self._docs_fetched: set[str] = set()
+
+    def _load(self, cluster_ids: Iterable[str]) -> None:
+        wanted = sorted({c for c in cluster_ids if c not in self.clusters and c not in self.gone})
+        members: defaultdict[str, list[EventMention]] = defaultdict(list)
+        for chunk in _chunks(wanted):
+            marks = ",".join("?" * len(chunk))
+            for cluster_id, data in self._conn.execute(
+                f"SELECT cluster_id, data FROM event_mentions WHERE cluster_id IN ({marks}) "
+                "ORDER BY cluster_id, key",
+                chunk,
+            ):
+                members[cluster_id].append(EventMention.from_dict(json.loads(data)))
+            for (data,) in self._conn.execute(
+                f"SELECT data FROM event_clusters WHERE id IN ({marks})", chunk
+            ):
+                for entity_id, names in json.loads(data).get("aliases", {}).items():
+                    self._state.aliases[entity_id].update(names)
+        for cluster_id, mentions in members.items():
+            self.restore(cluster_id, mentions)
+        self._load_documents(sorted({m.doc_id for ms in members.values() for m in ms}))
+
+    def _load_documents(self, doc_ids: list[str]) -> None:
+        """The dates of documents whose mentions were loaded: their own, and borrowed ones."""
+        state = self._state
+        missing = [d for d in doc_ids if d not in state.published]
+        for chunk in _chunks(missing):
+            marks = ",".join("?" * len(chunk))
+            for doc_id, published in self._conn.execute(
+                f"SELECT id, published_json FROM documents WHERE id IN ({marks})", chunk
+            ):
+                state.published[doc_id] = FuzzyDate.from_dict(json.loads(published)) if published else None
+            for doc_id, date_json, evidence in self._conn.execute(
+                f"SELECT doc_id, date_json, evidence FROM borrowed_dates WHERE doc_id IN ({marks})", chunk
+            ):
+                state.borrowed.setdefault(doc_id, FuzzyDate.from_dict(json.loads(date_json)))
+                state.borrowed_evidence.setdefault(doc_id, json.loads(evidence))
+
+    def _filed_under(self, family: str, key: str, bucket: str) -> set[str]:
+        if (family, key, bucket) not in self._fetched:
+            self._fetched.add((family, key, bucket))
+            rows = self._conn.execute(
+                "SELECT cluster_id FROM cluster_keys WHERE family = ? AND key = ? AND bucket = ?",
+                (family, key, bucket),
+            )
+            self._load(r[0] for r in rows)
+        return super()._filed_under(family, key, bucket)
+
+    def _every(self, family: str, key: str) -> set[str]:
+        if (family, key, "") not in self._fetched:
+            self._fetched.add((family, key, ""))
+            rows = self._conn.execute(
+                "SELECT DISTINCT cluster_id FROM cluster_keys WHERE family = ? AND key = ?", (family, key)
+            )
+            self._load(r[0] for r in rows)
+        return super()._every(family, key)
+
+    def mentions_of_doc(self, doc_id: str) -> list[EventMention]:
+        if doc_id not in self._docs_fetched:
+            self._docs_fetched.add(doc_id)
+            rows = self._conn.execute(
+                "SELECT DISTINCT cluster_id FROM event_mentions WHERE doc_id = ?", (doc_id,)
+            )
+            self._load(r[0] for r in rows)
+        return super().mentions_of_doc(doc_id)
+
+
 def cluster_record(cluster: Cluster, aliases: dict[str, set[str]]) -> dict[str, Any]:
     """The merged facts of a cluster, as stored in `event_clusters.data` (readable with any SQLite tool)."""
     place = cluster.place
@@ -109,14 +201,23 @@ def link_store(store: Any, *, relink: bool = False) -> LinkReport:
         with store.transaction():
             for table in _TABLES:
                 conn.execute(f"DELETE FROM {table}")
-    state = load_state(store)
+    stored = conn.execute("SELECT 1 FROM event_clusters LIMIT 1").fetchone() is not None
+    indexed = conn.execute("SELECT 1 FROM cluster_keys LIMIT 1").fetchone() is not None
+    if stored and not indexed:
+        # Linked before the stored index existed (migration 0021): load everything once, write it.
+        state = load_state(store)
+        backfill = set(state.linker.clusters)
+    else:
+        state = LinkState()
+        state.linker = StoredLinker(conn, state)
+        backfill = set()
     new_ids = [
         r[0]
         for r in conn.execute(
             "SELECT id FROM documents WHERE id NOT IN (SELECT doc_id FROM linked_documents) ORDER BY seq"
         )
     ]
-    touched: set[str] = set()
+    touched: set[str] = set(backfill)
     redated: set[str] = set()
     mentions = 0
     for batch in _batches(store, new_ids):
@@ -130,7 +231,7 @@ def link_store(store: Any, *, relink: bool = False) -> LinkReport:
     return LinkReport(
         documents=len(new_ids),
         mentions=mentions,
-        clusters=len(state.linker.clusters),
+        clusters=int(conn.execute("SELECT count(*) FROM event_clusters").fetchone()[0]),
         touched=len(touched),
         borrowed=len(redated),
         figure_conflicts=len(conflicts) if conflicts is not None else 0,
@@ -156,10 +257,15 @@ def _write(
     linker = state.linker
     for cluster_id in sorted(touched):
         conn.execute("DELETE FROM event_mentions WHERE cluster_id = ?", (cluster_id,))
+        conn.execute("DELETE FROM cluster_keys WHERE cluster_id = ?", (cluster_id,))
         cluster = linker.clusters.get(cluster_id)
         if cluster is None:  # its only mention moved to another cluster
             conn.execute("DELETE FROM event_clusters WHERE id = ?", (cluster_id,))
             continue
+        conn.executemany(
+            "INSERT OR IGNORE INTO cluster_keys (family, key, bucket, cluster_id) VALUES (?, ?, ?, ?)",
+            [(family, key, bucket, cluster_id) for family, key, bucket in linker.filed(cluster_id)],
+        )
         conn.executemany(
             "INSERT OR REPLACE INTO event_mentions (key, doc_id, cluster_id, data) VALUES (?, ?, ?, ?)",
             [(m.key, m.doc_id, cluster_id, _dumps(m.to_dict())) for m in cluster.members],
