@@ -174,10 +174,10 @@ def _group(sentence: Span, triggers: list[Trigger], parsed: ParsedText, referrin
     owners = [n for n, g in enumerate(result) if not referring(g.triggers[0])] or list(range(len(result)))
     if len(result) > 1:
         heads = {g.head.i: n for n, g in enumerate(result) if g.head is not None and n in owners}
-        for index, token in enumerate(parsed.tokens):
-            position = parsed.starts[index]
-            if not sentence.start <= position < sentence.end:
-                continue
+        first = bisect.bisect_left(parsed.starts, sentence.start)
+        last = bisect.bisect_left(parsed.starts, sentence.end)
+        for index in range(first, last):
+            token, position = parsed.tokens[index], parsed.starts[index]
             owner = _owner(token, heads)
             if owner is None:
                 owner = min(owners, key=lambda n: _distance(position, result[n]))
