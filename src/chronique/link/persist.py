@@ -243,7 +243,12 @@ def _figure_conflicts(store: Any, conn: sqlite3.Connection, state: LinkState) ->
 
     ids = [r[0] for r in conn.execute("SELECT doc_id FROM layers WHERE name = 'figures' AND spans != '[]'")]
     figures = [f for batch in _batches(store, ids) for doc in batch for f in figures_of(doc)]
-    return figure_conflicts(figures, {f.doc_id: state.date_of(f.doc_id) for f in figures})
+    borrowed = {
+        doc_id: FuzzyDate.from_dict(json.loads(date_json))
+        for doc_id, date_json in conn.execute("SELECT doc_id, date_json FROM borrowed_dates")
+    }
+    borrowed.update(state.borrowed)  # this run's, not written yet
+    return figure_conflicts(figures, {f.doc_id: borrowed.get(f.doc_id) or f.published for f in figures})
 
 
 def _write(
