@@ -106,6 +106,8 @@ def _interpret(g: Grammar, pattern: Pattern, m: re.Match[str]) -> tuple[str, dic
             recipe[key] = g.lookup(key, gd[key])
     if "this" in gd:
         recipe["cue"] = recipe.pop("this")
+    if "distal" in gd:  # "ce soir-là": that evening of the story, not this one
+        recipe.pop("cue", None)
     if "reldaypart" in gd:  # "last night", "tonight": a day and a part of it in one word
         offset, daypart = str(g.lookup("reldaypart", gd["reldaypart"])).split(":")
         recipe["relday"], recipe["daypart"] = int(offset), daypart
