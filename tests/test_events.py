@@ -335,3 +335,10 @@ def test_python_api_and_cli_extract_agree(tmp_path: Any) -> None:
     assert {"entities", "figures", "published"} <= set(printed)
     bad = CliRunner().invoke(app, ["extract", str(path), "--dct", "mardi"])
     assert bad.exit_code == 1 and "--dct" in bad.output
+
+
+def test_a_counted_group_of_states_is_a_participant() -> None:
+    doc = build("Un accord a été adopté samedi à Paris par 195 pays.", timex={"samedi": "2023-05-06"})
+    assert [(e["type"], e["participants"], e["place"]) for e in events(doc)] == [
+        ("agreement", ["195 countries"], "Paris")
+    ]

@@ -60,3 +60,8 @@ def test_layer_spans_and_time_expressions() -> None:
 
 def test_language_without_data() -> None:
     assert find_figures("300 Menschen", "de") == []
+
+
+def test_a_number_is_read_whole() -> None:
+    """Les 195 pays: known things, no count; and its tail, 95 pays, is no number of its own."""
+    assert find_figures("Les 195 pays ont adopté l'accord.", "fr") == []

@@ -77,7 +77,7 @@ def _rules(lang: str | None) -> _Rules | None:
     pattern = re.compile(
         rf"(?P<currency>[$€£]\s?)?"
         rf"(?:\b(?P<det>{determiners})\s+)?"
-        rf"(?P<number>{digits}|\b(?:{_alternation(words)})\b)"
+        rf"(?P<number>(?<![\d.,])(?:{digits})|\b(?:{_alternation(words)})\b)"
         rf"(?:\s+(?:(?:{of})\s*)?(?P<scale>\b(?:{_alternation(scales)})\b))?"
         rf"(?P<gap>(?:\s+(?:{of}))?(?:\s*[\w’'-]+){{0,{MAX_GAP_WORDS}}}?)\s*"
         rf"(?P<noun>{nouns})",

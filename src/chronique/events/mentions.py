@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from chronique.events.rules import EventRules, Trigger, find_triggers
+from chronique.figures import find_figures
 from chronique.model import Document, FuzzyDate, Granularity, Span
 
 __all__ = ["Mention", "ParsedText", "Ref", "sentence_mentions"]
@@ -558,6 +559,11 @@ def _participants(
                 name = f"{found[1]} {phrase.english}"
                 groups_.append({"entity_id": _slug(name), "name": name, "type": "group"})
     if mention.type in DEMONYM_TYPES:
+        # "adopté samedi à Paris par 195 pays": a counted group of states acts as one participant.
+        for figure in find_figures(text, rules.lang, start=sentence.start, end=sentence.end):
+            if figure.kind == "countries" and figure.value.is_integer() and inside(figure.start):
+                name = f"{int(figure.value)} countries"
+                groups_.append({"entity_id": _slug(name), "name": name, "type": "group"})
         for match in re.finditer(r"[\w-]+", text[sentence.start : sentence.end]):
             position = sentence.start + match.start()
             span = (position, sentence.start + match.end())
