@@ -41,6 +41,7 @@ def timex(
     """Find the time expressions of a text and give their TIMEX3 values.
 
     Example: chronique timex article.txt --lang fr --dct 2017-09-26
+
     Example: chronique timex --jsonl articles.jsonl > timexes.jsonl
     """
     if jsonl is not None:
