@@ -438,6 +438,9 @@ class Linker:
             candidates: Iterable[str] = self._candidates(m)
         else:  # an undated mention of an undated document: any event of its keys may be the one
             candidates = _unique(c for key in _keys(m) for c in self._every(m.family, key))
+            if m.timex is not None:
+                # "jeudi" in an undated article: only a dated event can say which Thursday it was
+                candidates = (c for c in candidates if self.clusters[c].date is not None)
         fits = self._fits(m, candidates, limit=2)
         if len(fits) != 1:
             return []
