@@ -27,6 +27,8 @@ ENTITIES = {
     "Lyon": ("city", "Lyon"),
     "Naples": ("city", "Naples"),
     "Bali": ("region", "Bali"),
+    "Amatrice": ("place", "Amatrice"),  # a location the gazetteer does not know
+    "Richter": ("place", "Richter"),  # a misread name
     "Paris": ("city", "Paris"),
     "Pékin": ("city", "Beijing"),
     "Allemagne": ("country", "Germany"),
@@ -342,3 +344,15 @@ def test_a_counted_group_of_states_is_a_participant() -> None:
     assert [(e["type"], e["participants"], e["place"]) for e in events(doc)] == [
         ("agreement", ["195 countries"], "Paris")
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Un incendie a ravagé mardi une usine à Amatrice.", "Amatrice"),  # unknown place after "à"
+        ("Un séisme de magnitude 6 sur l'échelle de Richter a frappé Naples mardi.", "Naples"),
+    ],
+)
+def test_disaster_places(text: str, place: str) -> None:
+    [event] = events(build(text, timex={"mardi": "2023-05-09"}))
+    assert (event["type"], event["place"], event["date"]) == ("disaster", place, "2023-05-09")

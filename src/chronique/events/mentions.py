@@ -24,7 +24,8 @@ __all__ = ["Mention", "ParsedText", "Ref", "sentence_mentions"]
 Ref = dict[str, Any]  # {"entity_id": …, "name": …}
 
 PERSON = "person"
-PLACE_TYPES = frozenset({"country", "city", "region"})
+# "place": what the entities stage calls a location its gazetteer does not know ("Bali", "Rouen").
+PLACE_TYPES = frozenset({"country", "city", "region", "place"})
 AGENT_TYPES = frozenset({"country", "organisation", "group"})
 # Types whose participants are countries, teams or organisations before people: in "l'armée turque a
 # perdu 33 soldats" or "France – Croatie" the actors are not the people named around them.
@@ -52,7 +53,7 @@ def family(event_type: str) -> str:
 ABSORB_MEETINGS = ("phone_call", "sport")
 # Types whose place may be named without a preposition: "un séisme a dévasté Port-au-Prince".
 SITE_TYPES = frozenset({"disaster"})
-_PLACE_RANK = {"city": 0, "region": 1, "country": 2}
+_PLACE_RANK = {"city": 0, "place": 1, "region": 2, "country": 3}
 # Types whose participants are people: without one, "la rencontre" refers to a meeting told before.
 PERSON_TYPES = frozenset({"meeting", "visit", "phone_call"})
 # A phone call joins two places; the city in the dateline is not its place.
@@ -426,9 +427,12 @@ def _place(
         if re.match(r"['’]s\b", text[entity.end : entity.end + 3]):
             continue  # "in Syria's northwestern Idlib province": Syria qualifies another place
         found = rules.locative(text, max(sentence.start, entity.start - 60), entity.start)
-        if found is None and event_type not in SITE_TYPES:
-            continue
-        checked = found is not None and parsed and not rules.names_place(found)
+        if found is None and (event_type not in SITE_TYPES or entity.label == "place"):
+            continue  # without a preposition only a known city or region ("l'échelle de Richter" is none)
+        # A fire in "une usine à Amatrice" burns in Amatrice: a disaster's site is where what it hit is.
+        checked = (
+            found is not None and parsed and not rules.names_place(found) and event_type not in SITE_TYPES
+        )
         if checked and not _hangs_on_event(parsed, found.start(), trigger_tokens, timexes, local, rules):  # type: ignore[union-attr]
             continue
         consumed.add((entity.start, entity.end))
