@@ -426,9 +426,10 @@ class Linker:
         """Candidates for a mention that says nothing of when ("la rencontre des deux dirigeants", or
         "lundi" in an undated article).
 
-        Only its own document's story, or the one event of those participants at that very place, tells
-        which of several meetings of the same pair it is; otherwise it stays apart. The search stops at a
-        second event that fits: the mention is ambiguous then, however many more there are.
+        Its own document's story tells which of several meetings of the same pair it is; failing that, the
+        one event it fits around its document's date, or, in an undated document, the one event at that
+        very place (a dated one for a weekday). Otherwise it stays apart. The search stops at a second
+        event that fits: the mention is ambiguous then, however many more there are.
         """
         same_doc = self._fits(m, sorted(c for c in self._own_story(m) if self.clusters[c].family == m.family))
         if same_doc or m.place is None:
