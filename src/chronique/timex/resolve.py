@@ -364,6 +364,9 @@ class _Resolver:
     ) -> tuple[str, bool, str | None]:
         unit = str(recipe.get("unit"))
         step = {"past": -1, "future": 1}.get(str(cue), 0)
+        if cue == "that" and self.anchor is not None:
+            # "that day", "that week": the period of the day being told, not the document's
+            return _at_granularity(self.anchor, unit), True, direction
         if self.dct is None:
             return _unknown(unit), False, direction
         if unit == "DE":
