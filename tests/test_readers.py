@@ -480,3 +480,11 @@ def test_stdin_jsonl_is_streamed_past_the_size_limit(gz: bool) -> None:
 def test_stdin_single_article_over_the_limit() -> None:
     [error] = list(read(["-"], stdin=io.BytesIO(b"mot " * 200), settings=Settings(max_file_bytes=500)))
     assert isinstance(error, TooLargeError) and error.source == "<stdin>"
+
+
+def test_a_single_path_string_is_one_path_not_its_characters(tmp_path: Path) -> None:
+    article = tmp_path / "one.txt"
+    article.write_text("Une seule dépêche, lue une seule fois.\n", encoding="utf-8")
+    results = list(read(str(article)))
+    assert [r.source for r in results if isinstance(r, Document)] == [str(article)]
+    assert len(list(read(article))) == 1

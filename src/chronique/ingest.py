@@ -170,7 +170,7 @@ class _Runner:
 
 
 def add(
-    paths: Iterable[str | Path],
+    paths: str | Path | Iterable[str | Path],
     *,
     settings: Settings | None = None,
     store: Store | None = None,

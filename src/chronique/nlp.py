@@ -72,7 +72,9 @@ def parse(text: str, lang: str | None, settings: Settings | None = None) -> list
     if nlp is None:
         return []
     bounds = paragraph_spans(text)
-    parsed = [(start, sdoc) for (start, _), sdoc in zip(bounds, nlp.pipe(text[s:e] for s, e in bounds), strict=True)]
+    parsed = [
+        (start, sdoc) for (start, _), sdoc in zip(bounds, nlp.pipe(text[s:e] for s, e in bounds), strict=True)
+    ]
     if len(_parse_cache) >= _PARSE_CACHE_SIZE:
         _parse_cache.pop(next(iter(_parse_cache)))
     _parse_cache[key] = parsed

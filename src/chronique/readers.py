@@ -123,11 +123,15 @@ _GLOB_CHARS = re.compile(r"[*?\[]")
 
 
 def read(
-    paths: Iterable[str | Path], *, settings: Settings | None = None, stdin: IO[bytes] | None = None
+    paths: str | Path | Iterable[str | Path],
+    *,
+    settings: Settings | None = None,
+    stdin: IO[bytes] | None = None,
 ) -> Iterator[ReadResult]:
     """Every article under `paths` (files, folders read recursively, globs, `-` for stdin), lazily."""
     settings = settings or Settings()
-    for item in paths:
+    # One path given as a string must not be iterated character by character ("/" is the whole disk).
+    for item in [paths] if isinstance(paths, str | Path) else paths:
         name = str(item)
         if name == "-":
             yield from _read_stream(stdin or sys.stdin.buffer, "<stdin>", settings)

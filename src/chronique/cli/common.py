@@ -7,7 +7,7 @@ import json
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -42,7 +42,9 @@ app.add_typer(eval_app, name="eval")
 
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", help="SQLite file (default: ./chronique.db, or $CHRONIQUE_DB).", envvar="CHRONIQUE_DB"),
+    typer.Option(
+        "--db", help="SQLite file (default: ./chronique.db, or $CHRONIQUE_DB).", envvar="CHRONIQUE_DB"
+    ),
 ]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no summary.")]
 FormatOption = Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")]
@@ -56,7 +58,7 @@ def settings_from(db: Path | None = None, **overrides: Any) -> Settings:
         fail(str(exc))
 
 
-def fail(message: str, code: int = 1) -> Any:
+def fail(message: str, code: int = 1) -> NoReturn:
     """Print `message` on stderr and exit with `code`."""
     typer.echo(f"Error: {message}", err=True)
     raise typer.Exit(code)

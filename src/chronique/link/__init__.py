@@ -231,7 +231,7 @@ class BuildReport:
 
 
 def build(
-    paths: Iterable[str | Path],
+    paths: str | Path | Iterable[str | Path],
     *,
     settings: Any = None,
     store: Any = None,
