@@ -28,11 +28,17 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium missing: run 'sudo apt-get install chromium' (the browser test will be skipped)"; fi; }
 
+# The main job on the team's own examples: read, clean, date, extract, link, then the timeline.
 demo: install
 	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	@mkdir -p demo
-	$(BIN)/chronique add examples --db $(DEMO_DB)
+	$(BIN)/chronique build examples --db $(DEMO_DB)
 	$(BIN)/chronique docs --db $(DEMO_DB)
+	$(BIN)/chronique timeline --db $(DEMO_DB) --format md
+	$(BIN)/chronique timeline --db $(DEMO_DB) --format html --output demo/timeline.html
+	@echo
+	@echo "Timeline page written to demo/timeline.html; browse everything with:"
+	@echo "  $(BIN)/chronique serve --db $(DEMO_DB)    (http://127.0.0.1:8000)"
 
 lint: install-test
 	$(BIN)/ruff check src tests benchmarks
