@@ -108,11 +108,19 @@ def check_example(lang: str, rule: dict[str, Any], example: Any) -> None:
                 f"demonym {example['word']!r} ({lang}): expected {example['country']}, got {found}"
             )
         return
+    if "locative" in example:
+        got = registry().locative(example["entity"], lang)
+        if got != example["locative"]:
+            raise AssertionError(
+                f"locative of {example['entity']!r} ({lang}): expected {example['locative']!r}, got {got!r}"
+            )
+        return
     text = example["text"]
     published = FuzzyDate.from_date(dt.date.fromisoformat(example["date"])) if "date" in example else None
     spans = extract_entities(text, lang=lang, published=published)
     names = {str(s.attrs["name"]) for s in spans}
     missing = [n for n in example.get("expect", []) if n not in names]
+    missing += [f"not {n}" for n in example.get("absent_names", []) if n in names]
     covered = [w for w in example.get("absent", []) if any(w in text[s.start : s.end] for s in spans)]
     government = {text[s.start : s.end] for s in spans if s.attrs.get("role") == "government"}
     not_marked = [w for w in example.get("government", []) if w not in government]

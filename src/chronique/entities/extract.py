@@ -483,26 +483,104 @@ def _chain_people(text: str, cands: list[_Candidate], lang: str) -> None:
                 full.append((name_key(name).split(), cand))
 
 
+# Offices a counterpart holds in its own country when the other person of its sentence holds them:
+# Putin is president, so "son homologue turc" is the Turkish president (#4).
+_COUNTERPART_OFFICES = ("head_of_state", "head_of_government", "foreign_minister", "defence_minister")
+
+
+_SENTENCE_END = re.compile(r"(?<!\b[A-Z])(?<!\bM[rM])(?<!\bMrs)(?<!\bDr)(?<!\bSt)[.!?»]\s+|\n\s*")
+
+
+def _sentence_bounds(text: str, sentences: Sequence[Span]) -> list[tuple[int, int]]:
+    if sentences:
+        return [(s.start, s.end) for s in sentences]
+    # without the `sentences` layer: no cut after an initial or a title ("M. Poutine", "Mr. Putin")
+    cuts = [0, *(m.end() for m in _SENTENCE_END.finditer(text)), len(text)]
+    return list(itertools.pairwise(cuts))
+
+
+def _counterpart_anchor(
+    cands: list[_Candidate], index: int, bounds: tuple[int, int], country: str | None, reg: Registry
+) -> _Candidate | None:
+    """The other person of the sentence: the nearest named before the role noun, else the first after."""
+    cand = cands[index]
+
+    def fits(other: _Candidate) -> bool:
+        if other.type != "person" or other.entity is None or other is cand:
+            return False
+        if other.role is not None and other.role[0] == "counterpart":
+            return False
+        if not (bounds[0] <= other.start < bounds[1]):
+            return False
+        # "Erdogan a reçu Poutine, son homologue russe": Putin is the counterpart, not its anchor
+        return all(o.country != country for o in reg.offices_of(other.entity.id)) or other.role is not None
+
+    before = [c for c in cands[:index] if fits(c)]
+    after = [c for c in cands[index + 1 :] if fits(c)]
+    return before[-1] if before else after[0] if after else None
+
+
 def _resolve_roles(
-    cands: list[_Candidate], reg: Registry, period: tuple[dt.date, dt.date] | None
+    cands: list[_Candidate],
+    reg: Registry,
+    period: tuple[dt.date, dt.date] | None,
+    sentences: Sequence[tuple[int, int]],
 ) -> list[_Candidate]:
-    kept = []
+    """Role nouns take the office holder the article names, else the sole holder over the document's
+    whole date (`Registry.sole_holder`: never across a change of holder); counterparts the office of
+    the other person of their sentence. Without a date, only a holder the article names."""
+    dropped: set[int] = set()
+    counterparts = []
     for index, cand in enumerate(cands):
         if cand.role is None:
-            kept.append(cand)
             continue
         office, country, org = cand.role
-        holders = reg.holders(office, country=country, org=org, on=period)
-        named = [c.entity for c in cands if c.entity is not None and c.role is None and c.entity in holders]
-        if named:
-            # the holder named nearest before the role noun, else the first named after it
-            before = [c.entity for c in cands[:index] if c.entity in holders and c.role is None]
-            cand.entity = before[-1] if before else named[0]
-        elif period is not None and len(holders) == 1:
-            cand.entity = holders[0]
-        if cand.entity is not None:
-            kept.append(cand)
-    return kept
+        if office == "counterpart":
+            counterparts.append(index)
+            continue
+        if not _resolve_role(cands, index, (office,), country, org, reg, period, named_only=False):
+            dropped.add(index)
+    for index in counterparts:
+        cand = cands[index]
+        _, country, org = cand.role or ("", None, None)
+        bounds = next(((a, b) for a, b in sentences if a <= cand.start < b), (0, cand.end))
+        anchor = _counterpart_anchor(cands, index, bounds, country, reg)
+        offices: tuple[str, ...] = ()
+        if anchor is not None and anchor.role is not None and anchor.role[0] in _COUNTERPART_OFFICES:
+            offices = (anchor.role[0],)
+        elif anchor is not None and anchor.entity is not None:
+            held = reg.offices_of(anchor.entity.id, on=period)
+            offices = tuple(dict.fromkeys(o.office for o in held if o.office in _COUNTERPART_OFFICES))
+        # an anchor of unknown office ("le ministre Jean Dupuis et son homologue turc"): only a leader the
+        # article names
+        named_only = not offices
+        offices = offices or ("leader",)
+        if not _resolve_role(cands, index, offices, country, org, reg, period, named_only=named_only):
+            dropped.add(index)
+    return [c for i, c in enumerate(cands) if i not in dropped]
+
+
+def _resolve_role(
+    cands: list[_Candidate],
+    index: int,
+    offices: tuple[str, ...],
+    country: str | None,
+    org: str | None,
+    reg: Registry,
+    period: tuple[dt.date, dt.date] | None,
+    *,
+    named_only: bool,
+) -> bool:
+    cand = cands[index]
+    holders = {e.id for e in reg.holders(offices, country=country, org=org, on=period)}
+    named = [c.entity for c in cands if c.entity is not None and c.role is None and c.entity.id in holders]
+    if named:
+        # the holder named nearest before the role noun, else the first named after it
+        before = [c.entity for c in cands[:index] if c.entity and c.entity.id in holders and c.role is None]
+        cand.entity = before[-1] if before else named[0]
+    elif period is not None and not named_only:
+        cand.entity = reg.sole_holder(offices, country=country, org=org, on=period)
+    return cand.entity is not None
 
 
 def _mark_governments(
@@ -558,6 +636,7 @@ def extract_entities(
     """
     settings = settings or Settings()
     reg = registry(settings)
+    sentences = list(sentences)
     lang = lang or "und"
     rules = _lang_rules(lang, reg)
     folded = fold(text)
@@ -577,7 +656,7 @@ def extract_entities(
         c for c in candidates if c.source in ("gazetteer", "role") or not _is_boilerplate(text, c, rules)
     ]
     chosen = _resolve_names(text, _select(candidates), reg, lang)
-    chosen = _resolve_roles(chosen, reg, _period(published))
+    chosen = _resolve_roles(chosen, reg, _period(published), _sentence_bounds(text, sentences))
     _mark_governments(text, chosen, parsed, rules)
     spans = []
     for cand in chosen:

@@ -118,6 +118,13 @@ class Entity:
     country: str | None = None  # ISO 3166-1 code: the country itself, or where a place or person belongs
     capital: bool = False  # a seat of government, whose name may stand for that government
     offices: tuple[Office, ...] = ()
+    # A country's "leader" by period: which office the press means by "le dirigeant turc", "his Turkish
+    # counterpart" (Turkey: head of government until 2014-08-28, head of state since). Two offices for
+    # one period mean the press names either, so the role noun needs a holder named in the text (#4).
+    leaders: tuple[Office, ...] = ()
+    # Locative preposition per language when the language's rule gets it wrong ("à Singapour", not
+    # "en Singapour"); see `Registry.locative`.
+    locatives: Mapping[str, str] = field(default_factory=dict)
 
     def display_name(self, lang: str | None) -> str:
         return self.names.get(lang or "", self.name)
@@ -280,9 +287,38 @@ class Registry:
             return None
         return self._entities[self._persons[best]]
 
+    def _tenures(
+        self, offices: Iterable[str], country: str | None, org: str | None, on: tuple[dt.date, dt.date] | None
+    ) -> list[tuple[Entity, dt.date | None, dt.date | None]]:
+        """(holder, start, end) of every tenure of `offices` overlapping `on`, clipped to the periods in
+        which the office counts (a country's `leaders` for `leader`) and to `on`."""
+        windows: list[tuple[str, dt.date | None, dt.date | None]] = []
+        for office in dict.fromkeys(offices):
+            if office != "leader":
+                windows.append((office, None, None))
+                continue
+            state = self.country(country) if country else None
+            if state is not None and state.leaders:
+                windows += [(o.office, o.start, o.end) for o in state.leaders]
+            else:  # no data for this country: whichever office, and a holder named in the text decides
+                windows += [("head_of_state", None, None), ("head_of_government", None, None)]
+        lo, hi = on if on is not None else (None, None)
+        found = []
+        for held, entity_id in self._offices:
+            if held.country != country or held.org != org:
+                continue
+            for office, w_start, w_end in windows:
+                if held.office != office:
+                    continue
+                start = max((d for d in (held.start, w_start, lo) if d is not None), default=None)
+                end = min((d for d in (held.end, w_end, hi) if d is not None), default=None)
+                if start is None or end is None or start <= end:
+                    found.append((self._entities[entity_id], start, end))
+        return found
+
     def holders(
         self,
-        office: str,
+        office: str | Iterable[str],
         *,
         country: str | None = None,
         org: str | None = None,
@@ -290,19 +326,58 @@ class Registry:
     ) -> list[Entity]:
         """Who held `office` (of a country or an organisation), during the period `on` when given.
 
-        The office `leader` is head of state or head of government, whichever the text means.
+        The office `leader` is the one the press calls the country's leader in that period (the
+        country's `leader` data), else head of state or head of government. Several offices: any.
         """
-        offices = ("head_of_state", "head_of_government") if office == "leader" else (office,)
-        found: list[Entity] = []
-        for held, entity_id in self._offices:
-            if held.office not in offices or held.country != country or held.org != org:
-                continue
-            if on is not None and not held.overlaps(*on):
-                continue
-            entity = self._entities[entity_id]
-            if entity not in found:
-                found.append(entity)
-        return found
+        offices = (office,) if isinstance(office, str) else tuple(office)
+        found = {e.id: e for e, _, _ in self._tenures(offices, country, org, on)}
+        return list(found.values())
+
+    def sole_holder(
+        self,
+        office: str | Iterable[str],
+        *,
+        country: str | None = None,
+        org: str | None = None,
+        on: tuple[dt.date, dt.date],
+    ) -> Entity | None:
+        """The one person who held `office` over the whole period `on`, or None.
+
+        None when the holder changed within `on` (a month-level date in a month of handover) and when
+        the gazetteer's holders do not cover all of `on` (it may not list whoever held the office in
+        the gap): a role noun is never resolved across a possible change of holder (#4).
+        """
+        offices = (office,) if isinstance(office, str) else tuple(office)
+        tenures = self._tenures(offices, country, org, on)
+        if len({e.id for e, _, _ in tenures}) != 1:
+            return None
+        reached = on[0] - dt.timedelta(days=1)  # covered up to this day
+        for _, start, end in sorted(tenures, key=lambda t: t[1] or dt.date.min):
+            if start is not None and start > reached + dt.timedelta(days=1):
+                return None
+            reached = max(reached, end or dt.date.max)
+        return tenures[0][0] if reached >= on[1] else None
+
+    def offices_of(self, entity_id: str, *, on: tuple[dt.date, dt.date] | None = None) -> list[Office]:
+        """The country offices `entity_id` held during `on` (all of them without `on`)."""
+        entity = self._entities.get(entity_id)
+        if entity is None:
+            return []
+        return [o for o in entity.offices if o.country and (on is None or o.overlaps(*on))]
+
+    def locative(self, entity_id: str, lang: str, *, name: str | None = None) -> str:
+        """The place with its locative preposition: "à Sotchi", "en Turquie", "au Vietnam", "aux
+        États-Unis", "à Singapour", "au Caire"; English "in Sochi", "in the United States".
+
+        The preposition is the entity's own (`locative` in the gazetteer) else the language's rule
+        (`locative` in `lang/<iso>/entities.toml`) applied to its name and type. An id the registry does
+        not know is read as a place of unknown kind named `name` (else the id).
+        """
+        entity = self._entities.get(entity_id)
+        display = entity.display_name(lang) if entity else (name or entity_id)
+        kind = entity.type if entity else "place"
+        own = entity.locatives.get(lang) if entity else None
+        return _locative_phrase(display, kind, lang, own)
 
     # -- language data ----------------------------------------------------------------------------------
     def demonym(self, word: str, lang: str) -> Entity | None:
@@ -330,7 +405,56 @@ def _demonyms(lang: str) -> dict[str, str]:
     return forms
 
 
+@functools.cache
+def _locative_rule(lang: str) -> dict[str, Any]:
+    tables = load_rules(lang, "entities").get("locative", [])
+    return dict(tables[0]) if tables else {}
+
+
+_SEGMENT = re.compile(r"[\s-]+")
+
+
+def _locative_phrase(display: str, kind: str, lang: str, own: str | None) -> str:
+    """`display` after its locative preposition by the rule of `lang` (see `Registry.locative`)."""
+    rule = _locative_rule(lang)
+    if own:
+        return f"{own} {display}"
+    words = display.split(" ")
+    articles = {fold(str(k)): str(v) for k, v in dict(rule.get("articles") or {}).items()}
+    if len(words) > 1 and fold(words[0]) in articles:  # "Le Caire" → "au Caire"
+        return f"{articles[fold(words[0])]} {' '.join(words[1:])}"
+    default = str(rule.get("place", ""))
+    if kind not in ("country", "region") or not default:
+        return f"{default} {display}".strip()
+    segments = [fold(w) for w in _SEGMENT.split(display) if w]
+    if segments[0] in {fold(str(w)) for w in rule.get("bare", [])}:  # "à Saint-Marin"
+        return f"{default} {display}"
+    the_words = {fold(str(w)) for w in rule.get("the", [])}
+    if the_words & set(segments):  # "in the United States"
+        return f"{rule['the_form']} {display}"
+    if "plural" in rule and any(w.endswith(("s", "x")) for w in (segments[0], segments[-1])):
+        return f"{rule['plural']} {display}"
+    if "vowel" in rule and segments[0][:1] in "aeiou":
+        return f"{rule['vowel']} {display}"
+    if "feminine" in rule and segments[0].endswith("e"):
+        return f"{rule['feminine']} {display}"
+    return f"{rule.get('masculine', default)} {display}"
+
+
 # -- loading ------------------------------------------------------------------------------------------
+
+
+def _leaders(items: Iterable[Mapping[str, Any]]) -> tuple[Office, ...]:
+    """`leader = [{ office = "head_of_government", to = "2014-08-28" }, …]`; `office` may be a list."""
+    found = []
+    for item in items:
+        offices = item["office"] if isinstance(item["office"], list) else [item["office"]]
+        found += [Office(str(o), start=_date(item.get("from")), end=_date(item.get("to"))) for o in offices]
+    return tuple(found)
+
+
+def _locatives(data: Mapping[str, Any]) -> dict[str, str]:
+    return {str(k): str(v) for k, v in dict(data.get("locative") or {}).items()}
 
 
 def _entity_from(data: Mapping[str, Any], *, where: str) -> Entity:
@@ -369,6 +493,8 @@ def _entity_from(data: Mapping[str, Any], *, where: str) -> Entity:
         country=data.get("country"),
         capital=bool(data.get("capital", False)),
         offices=offices,
+        leaders=_leaders(data.get("leader", [])),
+        locatives=_locatives(data),
     )
 
 
@@ -402,6 +528,8 @@ def _countries(overrides: Mapping[str, Mapping[str, Any]]) -> list[Entity]:
                 aliases=tuple(aliases),
                 country=code,
                 offices=(),
+                leaders=_leaders(extra.get("leader", [])),
+                locatives=_locatives(extra),
             )
         )
     return found
@@ -432,10 +560,31 @@ def _merge(base: Entity, extra: Entity, raw: Mapping[str, Any]) -> Entity:
     if "type" in raw:
         changes["type"] = extra.type
     changes["names"] = {**base.names, **{k: v for k, v in extra.names.items() if k != "en" or "name" in raw}}
-    for attr in ("country", "capital", "offices"):
-        if attr in raw:
+    for attr, key in (
+        ("country", "country"),
+        ("capital", "capital"),
+        ("offices", "offices"),
+        ("leaders", "leader"),
+        ("locatives", "locative"),
+    ):
+        if key in raw:
             changes[attr] = getattr(extra, attr)
     return replace(base, **changes)
+
+
+def _apply_locatives(by_id: dict[str, Entity], data: Mapping[str, Any], *, where: str) -> None:
+    """`[locative.<lang>]`: preposition → the ISO codes or ids whose name's form does not tell it."""
+    countries = {e.country: e.id for e in by_id.values() if e.type == "country" and e.country}
+    for lang, table in dict(data.get("locative") or {}).items():
+        for preposition, keys in table.items():
+            for key in keys:
+                entity_id = countries.get(key, key)
+                entity = by_id.get(entity_id)
+                if entity is None:
+                    raise SettingsError(
+                        f"{where}: [locative.{lang}] names {key!r}, no entity's id or ISO code"
+                    )
+                by_id[entity_id] = replace(entity, locatives={**entity.locatives, lang: str(preposition)})
 
 
 def load_registry(user_file: Path | None = None) -> Registry:
@@ -443,10 +592,12 @@ def load_registry(user_file: Path | None = None) -> Registry:
 
     A user's entry with the id of a shipped one may give only what it changes (`id` and `aliases`).
     """
-    entities, country_overrides = _entities_of(_load_toml(GAZETTEER_PATH), where=str(GAZETTEER_PATH))
+    shipped = _load_toml(GAZETTEER_PATH)
+    entities, country_overrides = _entities_of(shipped, where=str(GAZETTEER_PATH))
     user_items: list[Mapping[str, Any]] = []
+    user_data: dict[str, Any] = {}
     if user_file is not None:
-        data = _load_toml(user_file)
+        user_data = data = _load_toml(user_file)
         for item in data.get("country", []):
             country_overrides.setdefault(str(item["code"]).upper(), {}).update(item)
         user_items = [*data.get("entity", []), *({"type": "city", **c} for c in data.get("city", []))]
@@ -463,6 +614,9 @@ def load_registry(user_file: Path | None = None) -> Registry:
         else:
             entity = _entity_from({"name": base.name, "type": base.type, **raw}, where=str(user_file))
             by_id[base.id] = _merge(base, entity, raw)
+    _apply_locatives(by_id, shipped, where=str(GAZETTEER_PATH))
+    if user_file is not None:
+        _apply_locatives(by_id, user_data, where=str(user_file))
     for entity_id, code in capitals.items():
         if entity_id in by_id:
             by_id[entity_id] = replace(
