@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from chronique.errors import BinaryInputError, EmptyInputError, MalformedRecordError
-from chronique.ingest import AddReport, add
+from chronique.clean import line_key
+from chronique.errors import BinaryInputError, EmptyInputError, MalformedRecordError, StoreError
+from chronique.ingest import AddReport, add, reclean
 from chronique.model import Document
 from chronique.pipeline import register_stage
 from chronique.settings import Settings
@@ -163,3 +164,79 @@ def test_the_examples_ingest_through_every_installed_stage(tmp_path: Path) -> No
         assert singapore.meta["date_prefix"] == "2018-06" and singapore.published is not None
         assert singapore.published.value.startswith("2018-06")
         assert not singapore.raw.startswith(" date")
+
+
+# A site's furniture that no phrase rule knows: only the line statistics of the source can find it.
+SITE_HEADER = "Le Veilleur — raconter le monde autrement"
+SITE_FOOTER = "Une rédaction indépendante depuis 1998"
+WIRE_SENTENCE = "Les deux dirigeants ne s'étaient jamais rencontrés avant cette année-là."
+
+
+def _site_article(number: int) -> str:
+    body = f"Article numéro {number} : le conseil municipal a voté {number * 3} délibérations mardi soir."
+    wire = f"\n\n{WIRE_SENTENCE}" if number in (7, 8, 9) else ""
+    return f"Titre du jour numéro {number}\n\n{SITE_HEADER}\n\n{body}{wire}\n\n{SITE_FOOTER}\n"
+
+
+def _write_site(folder: Path, numbers: range) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for number in numbers:
+        path = folder / f"article-{number:02}.txt"
+        path.write_text(_site_article(number), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+@pytest.mark.parametrize("sizes", [(2, 4, 6)])
+def test_template_lines_found_across_runs_and_batches(
+    tmp_path: Path, settings: Settings, sizes: tuple[int, int, int]
+) -> None:
+    site = tmp_path / "le-veilleur"
+    first, second, third = sizes
+    runs = [
+        _write_site(site, range(0, first)),
+        _write_site(site, range(first, first + second)),
+        _write_site(site, range(first + second, first + second + third)),
+    ]
+    small_batches = Settings(db=settings.db, batch_size=2)
+    reports = [add(paths, settings=small_batches, stages=("clean",)) for paths in runs]
+    assert [r.added for r in reports] == list(sizes)
+    key = str(site)
+    # Run 1: two documents, too few to tell furniture. Run 2 finds it, and says that the two documents
+    # of run 1 hold it; run 3 finds nothing new.
+    assert [r.stale for r in reports] == [{}, {key: first}, {}]
+    with open_store(settings.db) as store:
+        texts = {Path(d.source).name: d.text for d in store.iter_documents()}
+    stale = {f"article-{n:02}.txt" for n in range(first)}
+    for name, text in texts.items():
+        assert (SITE_HEADER in text) == (name in stale), name
+        assert (SITE_FOOTER in text) == (name in stale), name
+    # Three articles of twelve share a wire sentence: content, not furniture.
+    assert sum(WIRE_SENTENCE in text for text in texts.values()) == 3
+
+    recleaned = reclean(key, settings=settings, stages=("clean",))
+    assert (recleaned.documents, recleaned.changed, recleaned.failed) == (sum(sizes), first, [])
+    with open_store(settings.db) as store:
+        docs = list(store.iter_documents())
+    assert not any(SITE_HEADER in d.text or SITE_FOOTER in d.text for d in docs)
+    assert sum(WIRE_SENTENCE in d.text for d in docs) == 3
+    assert {d.title for d in docs} == {f"Titre du jour numéro {n}" for n in range(sum(sizes))}
+    # Re-cleaning again changes nothing.
+    assert reclean(key, settings=settings, stages=("clean",)).changed == 0
+
+
+def test_template_statistics_count_each_document_once(tmp_path: Path, settings: Settings) -> None:
+    paths = _write_site(tmp_path / "site", range(4))
+    add(paths, settings=settings, stages=("clean",))
+    add(paths + paths[:1], settings=settings, stages=("clean",))  # stored already, and twice in one batch
+    with open_store(settings.db) as store:
+        stats = store.template_stats({str(tmp_path / "site"): [line_key(SITE_HEADER)]})
+    assert stats[str(tmp_path / "site")].documents == 4
+    assert stats[str(tmp_path / "site")].lines == {line_key(SITE_HEADER): 4}
+
+
+def test_reclean_unknown_source_says_what_to_give(tmp_path: Path, settings: Settings) -> None:
+    add(_write_site(tmp_path / "site", range(1)), settings=settings, stages=("clean",))
+    with pytest.raises(StoreError, match="no stored document of source 'elsewhere'"):
+        reclean("elsewhere", settings=settings, stages=("clean",))

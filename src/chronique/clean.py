@@ -23,12 +23,13 @@ evidence 2 to 4; an explicit phrase rule still wins over them.
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
@@ -41,12 +42,16 @@ from chronique.settings import Settings
 __all__ = [
     "TEMPLATE_MIN_DOCS",
     "BoilerplateRule",
+    "SourceLines",
     "clean_document",
     "clean_text",
+    "line_key",
     "mark_template_lines",
     "normalise_line",
     "rules_for",
     "source_key",
+    "template_candidates",
+    "template_lines_of",
 ]
 
 # A line is a template line of a source when it appears in at least this many documents of the
@@ -378,36 +383,86 @@ def source_key(doc: Document) -> str:
     return source
 
 
-def mark_template_lines(docs: Sequence[Document], *, min_docs: int = TEMPLATE_MIN_DOCS) -> None:
+@dataclass(slots=True)
+class SourceLines:
+    """Line statistics of one source: how many documents it has, and in how many of them each short
+    line (by `line_key`) occurs. The store keeps one per source across runs (#2)."""
+
+    documents: int = 0
+    lines: dict[int, int] = field(default_factory=dict)
+
+    def threshold(self, min_docs: int = TEMPLATE_MIN_DOCS) -> int:
+        """Documents a line must occur in to be a template line of this source."""
+        return max(min_docs, math.ceil(TEMPLATE_MIN_SHARE * self.documents))
+
+    def template(self, min_docs: int = TEMPLATE_MIN_DOCS) -> set[int]:
+        """The keys of this source's template lines."""
+        if self.documents < min_docs:
+            return set()
+        needed = self.threshold(min_docs)
+        return {line for line, count in self.lines.items() if count >= needed}
+
+    def count(self, keys: Iterable[int]) -> None:
+        """Count one more document, holding the lines `keys`."""
+        self.documents += 1
+        for key in keys:
+            self.lines[key] = self.lines.get(key, 0) + 1
+
+
+def line_key(norm: str) -> int:
+    """A stable 63-bit hash of a normalised line, as template statistics store it."""
+    digest = hashlib.blake2b(_template_key(norm).encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 1
+
+
+def template_candidates(raw: str) -> dict[int, str]:
+    """The lines of `raw` that may be template lines (short, not blank), by `line_key`."""
+    found: dict[int, str] = {}
+    for line in raw.splitlines():
+        norm = normalise_line(line)
+        if norm and _word_count(norm) <= TEMPLATE_MAX_WORDS:
+            found.setdefault(line_key(norm), norm)
+    return found
+
+
+def template_lines_of(raw: str, stats: SourceLines, *, min_docs: int = TEMPLATE_MIN_DOCS) -> list[str]:
+    """The lines of `raw` that `stats` (its source's statistics, this document counted) make template
+    lines."""
+    if stats.documents < min_docs:
+        return []
+    needed = stats.threshold(min_docs)
+    return sorted(
+        norm for line, norm in template_candidates(raw).items() if stats.lines.get(line, 0) >= needed
+    )
+
+
+def mark_template_lines(
+    docs: Sequence[Document],
+    *,
+    min_docs: int = TEMPLATE_MIN_DOCS,
+    stored: Mapping[str, SourceLines] | None = None,
+) -> dict[str, SourceLines]:
     """Put in `doc.meta["template_lines"]` the lines repeated in ≥ `min_docs` documents of its source
-    (and in at least `TEMPLATE_MIN_SHARE` of them)."""
+    (and in at least `TEMPLATE_MIN_SHARE` of them); return the statistics of each source, `docs`
+    counted.
+
+    `stored` gives the statistics of documents seen before, by `source_key` (the store's, so that a
+    source added over several runs still shows its template); `docs` must not be counted in it.
+    """
     groups: dict[str, list[Document]] = defaultdict(list)
     for doc in docs:
         groups[source_key(doc)].append(doc)
-    for group in groups.values():
-        if len(group) < min_docs:
-            continue
-        counts: dict[str, int] = defaultdict(int)
-        first_form: dict[str, str] = {}
+    totals: dict[str, SourceLines] = {}
+    for key, group in groups.items():
+        before = (stored or {}).get(key)
+        stats = totals[key] = SourceLines(before.documents, dict(before.lines)) if before else SourceLines()
         for doc in group:
-            keys = set()
-            for line in doc.raw.splitlines():
-                norm = normalise_line(line)
-                if norm and _word_count(norm) <= TEMPLATE_MAX_WORDS:
-                    key = _template_key(norm)
-                    keys.add(key)
-                    first_form.setdefault(key, norm)
-            for key in keys:
-                counts[key] += 1
-        needed = max(min_docs, math.ceil(TEMPLATE_MIN_SHARE * len(group)))
-        repeated = [key for key, count in counts.items() if count >= needed]
-        if not repeated:
-            continue
+            stats.count(template_candidates(doc.raw))
         for doc in group:
-            lines = {_template_key(normalise_line(line)) for line in doc.raw.splitlines()}
-            mine = sorted(first_form[key] for key in repeated if key in lines)
+            mine = template_lines_of(doc.raw, stats, min_docs=min_docs)
             if mine:
                 doc.meta["template_lines"] = mine
+    return totals
 
 
 @register_stage("clean", requires=("raw",), assigns=("text", "removed"))

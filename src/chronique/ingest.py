@@ -21,14 +21,14 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from chronique.errors import ChroniqueError, InputError
-from chronique.model import Document
+from chronique.errors import ChroniqueError, InputError, PipelineError, StoreError
+from chronique.model import Document, Provenance
 from chronique.pipeline import Pipeline
-from chronique.readers import ReadResult, headline, read
+from chronique.readers import ReadResult, apply_date_prefix, headline, read
 from chronique.settings import Settings, load_settings
 from chronique.store import Store, open_store
 
-__all__ = ["AddReport", "ProgressFn", "add", "process"]
+__all__ = ["AddReport", "ProgressFn", "RecleanReport", "add", "process", "reclean"]
 
 # Called with the number of inputs (documents or failures) handled since the last call.
 ProgressFn = Callable[[int], None]
@@ -42,6 +42,9 @@ class AddReport:
     skipped: int = 0
     duplicates: int = 0
     failed: list[InputError] = field(default_factory=list)
+    # Sources (`clean.source_key`) with template lines found in this run that documents stored in
+    # earlier runs hold, and how many such documents at least: `reclean(source)` re-cleans them.
+    stale: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -59,6 +62,7 @@ class AddReport:
             "added": self.added,
             "skipped": self.skipped,
             "duplicates": self.duplicates,
+            "stale": dict(self.stale),
             "failed": [
                 {"source": e.source, "reason": e.reason, "kind": type(e).__name__} for e in self.failed
             ],
@@ -80,16 +84,15 @@ def _batches(items: Iterable[ReadResult], size: int) -> Iterator[tuple[list[Docu
         yield docs, errors
 
 
-def _template_marker() -> Callable[[list[Document]], Any] | None:
-    """`chronique.clean.mark_template_lines` when the cleaner is installed."""
+def _cleaner() -> Any:
+    """The `chronique.clean` module when the cleaner is installed, else None."""
     try:
         from chronique import clean
     except ModuleNotFoundError as exc:
         if exc.name != "chronique.clean":
             raise
         return None
-    marker: Callable[[list[Document]], Any] | None = getattr(clean, "mark_template_lines", None)
-    return marker
+    return clean
 
 
 def _entity_indexer() -> Callable[[Store, list[Document]], Any]:
@@ -166,6 +169,21 @@ class _Runner:
         yield from self.pool.map(_work, docs, chunksize=chunk)
 
 
+def _mark_template_lines(clean: Any, store: Store, docs: list[Document], report: AddReport) -> None:
+    """Template lines from the store's statistics of each source plus this batch (#2); note the
+    sources whose new template lines are held by documents stored before."""
+    wanted: dict[str, set[int]] = {}
+    for doc in docs:
+        wanted.setdefault(clean.source_key(doc), set()).update(clean.template_candidates(doc.raw))
+    stored = store.template_stats(wanted)
+    totals = clean.mark_template_lines(docs, stored=stored)
+    for key, before in stored.items():
+        found = totals[key].template() - before.template()
+        held = max((before.lines.get(line, 0) for line in found), default=0)
+        if held:
+            report.stale[key] = max(report.stale.get(key, 0), held)
+
+
 # -- the flow --------------------------------------------------------------------------------------
 
 
@@ -183,7 +201,7 @@ def add(
     """
     settings = settings or load_settings()
     pipeline = Pipeline.default(settings) if stages is None else Pipeline(stages, settings)
-    mark_template_lines = _template_marker() if "clean" in pipeline.names else None
+    clean = _cleaner() if "clean" in pipeline.names else None
     # The canonical-entity tables are filled from the `entities` layer as documents are stored (#4).
     index_entities = _entity_indexer() if "entities" in pipeline.names else None
     report = AddReport()
@@ -195,14 +213,17 @@ def add(
                 report.failed.extend(errors)
                 if progress and errors:
                     progress(len(errors))
-                if mark_template_lines is not None and docs:
-                    # Template lines repeat across the documents of one source: look at the whole batch,
-                    # stored documents included, before leaving those out.
-                    mark_template_lines(docs)
-                new = [doc for doc in docs if not target.contains(doc.id)]
+                new: list[Document] = []
+                ids: set[str] = set()
+                for doc in docs:  # the same article twice in one batch is processed once
+                    if doc.id not in ids and not target.contains(doc.id):
+                        new.append(doc)
+                    ids.add(doc.id)
                 report.skipped += len(docs) - len(new)
                 if progress and len(docs) > len(new):
                     progress(len(docs) - len(new))
+                if clean is not None and new:
+                    _mark_template_lines(clean, target, new, report)
                 processed: list[Document] = []
                 for result in runner.run(new):
                     if isinstance(result, InputError):
@@ -219,6 +240,105 @@ def add(
                 report.added += counts.added
                 report.skipped += counts.skipped
                 report.duplicates += counts.duplicates
+    finally:
+        if own_store:
+            target.close()
+    return report
+
+
+@dataclass(slots=True)
+class RecleanReport:
+    """What `reclean` did: documents of the source read, re-processed because their text changed."""
+
+    source: str
+    documents: int = 0
+    changed: int = 0
+    failed: list[InputError] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"{self.source}: {self.documents} stored document(s), {self.changed} cleaned again and "
+            f"re-processed, {len(self.failed)} failed"
+        )
+
+
+def _as_read(doc: Document) -> Document:
+    """A stored document as the readers gave it: no later stage's text, layers, date or guessed title."""
+    published = doc.published
+    if published is not None and published.provenance not in (Provenance.METADATA, Provenance.PREFIX):
+        published = None  # found by `docdate` in the old text: let it look again
+        prefix = doc.meta.get("date_prefix")
+        if prefix:
+            _, published, _ = apply_date_prefix(f" date {prefix}\n")
+    meta = {key: value for key, value in doc.meta.items() if key != "lang_detected"}
+    title = None if doc.title == headline(doc.text) else doc.title
+    return Document(
+        raw=doc.raw, source=doc.source, url=doc.url, title=title, lang=doc.lang,
+        published=published, meta=meta, id=doc.id,
+    )  # fmt: skip
+
+
+def reclean(
+    source: str,
+    *,
+    settings: Settings | None = None,
+    store: Store | None = None,
+    progress: ProgressFn | None = None,
+    stages: Sequence[str] | None = None,
+) -> RecleanReport:
+    """Clean the stored documents of `source` (a `clean.source_key`: URL host or folder) again with
+    the template lines the store knows now; those whose text changes go through the per-document
+    stages again and are rewritten (#2).
+
+    The first documents of a new source are stored before its template lines are known (a line is a
+    template line once it repeats in enough documents); `add` reports such sources in
+    `AddReport.stale`. Links made by `chronique link` from the old text stay until `link --relink`.
+    """
+    settings = settings or load_settings()
+    pipeline = Pipeline.default(settings) if stages is None else Pipeline(stages, settings)
+    clean = _cleaner()
+    if clean is None or "clean" not in pipeline.names:
+        raise PipelineError("reclean needs the `clean` stage; install chronique with its cleaner")
+    index_entities = _entity_indexer() if "entities" in pipeline.names else None
+    own_store = store is None
+    target = store if store is not None else open_store(settings=settings)
+    try:
+        ids = target.template_documents(source)
+        if not ids:
+            raise StoreError(
+                f"{target.path}: no stored document of source {source!r}; a source is a URL host "
+                "(example.org) or a folder (news/site), as `chronique add` reports it"
+            )
+        report = RecleanReport(source, len(ids))
+        for first in range(0, len(ids), settings.batch_size):
+            docs = list(target.iter_documents(ids[first : first + settings.batch_size], layers=False))
+            lines = {line for doc in docs for line in clean.template_candidates(doc.raw)}
+            stats = target.template_stats({source: lines}).get(source, clean.SourceLines())
+            changed: list[Document] = []
+            for doc in docs:
+                template_lines = clean.template_lines_of(doc.raw, stats)
+                text, _ = clean.clean_text(doc.raw, lang=doc.lang, template_lines=template_lines)
+                if text == doc.text:
+                    if progress:
+                        progress(1)
+                    continue
+                fresh = _as_read(doc)
+                fresh.meta["template_lines"] = template_lines
+                result = process(fresh, pipeline)
+                if isinstance(result, InputError):
+                    report.failed.append(result)
+                else:
+                    if result.title is None:
+                        result.title = headline(result.text)
+                    changed.append(result)
+                if progress:
+                    progress(1)
+            with target.transaction():
+                for doc in changed:
+                    target.update(doc)
+                if index_entities is not None and changed:
+                    index_entities(target, changed)
+            report.changed += len(changed)
     finally:
         if own_store:
             target.close()

@@ -26,6 +26,7 @@ from types import TracebackType
 from typing import Any
 
 from chronique import dedup
+from chronique.clean import SourceLines, source_key, template_candidates
 from chronique.errors import QueryError, StoreError
 from chronique.model import Document, FuzzyDate, Span
 from chronique.settings import Settings, load_settings
@@ -35,6 +36,8 @@ __all__ = ["AddCounts", "DocumentRow", "Migration", "Store", "migrations", "open
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 # Ids shown to users are 16 hex digits; `chronique show` accepts a prefix of at least this many.
 MIN_ID_PREFIX = 4
+# Host parameters per `IN (…)` query: well under SQLite's limit (32,766 since 3.32, 999 before).
+_SQL_CHUNK = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,6 +250,7 @@ class Store:
                         duplicates += 1
                     self._insert(doc, story_id, match)
                     dedup.index(conn, doc.id, sig)
+                    self._count_template_lines(doc)
                     added += 1
         except sqlite3.Error as exc:
             raise StoreError(
@@ -289,6 +293,54 @@ class Store:
             "INSERT OR REPLACE INTO layers (doc_id, name, spans) VALUES (?, ?, ?)",
             [(doc_id, name, _dumps([s.to_dict() for s in spans])) for name, spans in layers.items()],
         )
+
+    def _count_template_lines(self, doc: Document) -> None:
+        key = source_key(doc)
+        self._conn.execute("INSERT INTO template_documents (doc_id, source_key) VALUES (?, ?)", (doc.id, key))
+        self._conn.execute(
+            "INSERT INTO template_sources (source_key, documents) VALUES (?, 1) "
+            "ON CONFLICT (source_key) DO UPDATE SET documents = documents + 1",
+            (key,),
+        )
+        self._conn.executemany(
+            "INSERT INTO template_lines (source_key, line_hash, documents) VALUES (?, ?, 1) "
+            "ON CONFLICT (source_key, line_hash) DO UPDATE SET documents = documents + 1",
+            [(key, line) for line in template_candidates(doc.raw)],
+        )
+
+    def template_stats(self, wanted: Mapping[str, Iterable[int]]) -> dict[str, SourceLines]:
+        """The stored line statistics of each source of `wanted`, for the lines (`clean.line_key`)
+        asked for; sources with no stored document are left out."""
+        found: dict[str, SourceLines] = {}
+        for key, lines in wanted.items():
+            row = self._conn.execute(
+                "SELECT documents FROM template_sources WHERE source_key = ?", (key,)
+            ).fetchone()
+            if row is None:
+                continue
+            stats = found[key] = SourceLines(int(row[0]))
+            asked = sorted(set(lines))
+            for first in range(0, len(asked), _SQL_CHUNK):
+                chunk = asked[first : first + _SQL_CHUNK]
+                stats.lines.update(
+                    self._conn.execute(
+                        "SELECT line_hash, documents FROM template_lines WHERE source_key = ? "
+                        f"AND line_hash IN ({', '.join('?' * len(chunk))})",
+                        (key, *chunk),
+                    ).fetchall()
+                )
+        return found
+
+    def template_documents(self, key: str) -> list[str]:
+        """Ids of the stored documents counted in the line statistics of source `key`, in insertion order."""
+        return [
+            r[0]
+            for r in self._conn.execute(
+                "SELECT t.doc_id FROM template_documents t JOIN documents d ON d.id = t.doc_id "
+                "WHERE t.source_key = ? ORDER BY d.seq",
+                (key,),
+            )
+        ]
 
     def replace_layers(self, doc_id: str, layers: Mapping[str, Sequence[Span]]) -> None:
         """Replace the named layers of one stored document (other layers are kept)."""

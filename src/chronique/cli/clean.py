@@ -9,8 +9,17 @@ from typing import Annotated, Any
 import typer
 
 from chronique.clean import clean_document, mark_template_lines
-from chronique.cli.common import FormatOption, app, eval_app, fail, print_rows
-from chronique.errors import InputError
+from chronique.cli.common import (
+    DbOption,
+    FormatOption,
+    QuietOption,
+    app,
+    eval_app,
+    fail,
+    print_rows,
+    settings_from,
+)
+from chronique.errors import ChroniqueError, InputError
 from chronique.model import Document
 
 __all__ = ["clean_command", "eval_clean_command"]
@@ -41,8 +50,8 @@ def _explain_rows(doc: Document, *, with_source: bool) -> list[dict[str, Any]]:
 @app.command("clean")
 def clean_command(
     path: Annotated[
-        str, typer.Argument(metavar="FILE", help="An article (txt, HTML, JSONL …), or - for stdin.")
-    ],
+        str | None, typer.Argument(metavar="FILE", help="An article (txt, HTML, JSONL …), or - for stdin.")
+    ] = None,
     explain: Annotated[
         bool, typer.Option("--explain", help="Print each removed line with its reason and rule instead.")
     ] = False,
@@ -50,14 +59,36 @@ def clean_command(
         str | None, typer.Option("--lang", help="Language of the text (fr, en); its rules are tried first.")
     ] = None,
     fmt: FormatOption = "table",
+    reclean: Annotated[
+        str | None,
+        typer.Option(
+            "--reclean",
+            metavar="SOURCE",
+            help="Instead of FILE: clean the stored documents of SOURCE (a folder or URL host) again with "
+            "the template lines the store knows now, and re-process those that change.",
+        ),
+    ] = None,
+    db: DbOption = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Print an article without its boilerplate lines (cookie banners, share links, widgets …).
 
     Lines repeated across several articles of one site in the same file count as boilerplate too.
-    With --explain, print what was removed: line number, reason, rule and text.
+    With --explain, print what was removed: line number, reason, rule and text. With --reclean, clean
+    stored documents again: `chronique add` names the sources whose first documents were stored before
+    their site's template lines were known.
 
     Example: chronique clean article.txt --explain
+
+    Example: chronique clean --db news.db --reclean examples/echo-du-matin
     """
+    if reclean is not None:
+        if path is not None:
+            fail("give FILE or --reclean SOURCE, not both")
+        _reclean(reclean, db, quiet=quiet)
+        return
+    if path is None:
+        fail("give a FILE to clean (or - for stdin), or --reclean SOURCE with --db")
     from chronique.readers import read
 
     docs: list[Document] = []
@@ -91,6 +122,31 @@ def clean_command(
         raise typer.Exit(1)
 
 
+def _reclean(source: str, db: Path | None, *, quiet: bool) -> None:
+    import sys
+
+    from tqdm import tqdm
+
+    from chronique.ingest import reclean
+
+    settings = settings_from(db)
+    bar = tqdm(unit=" doc", desc="cleaning", file=sys.stderr, disable=quiet or not sys.stderr.isatty())
+    try:
+        report = reclean(source, settings=settings, progress=lambda n: _advance(bar, n))
+    except ChroniqueError as exc:
+        fail(str(exc))
+    finally:
+        bar.close()
+    for error in report.failed:
+        typer.echo(f"failed: {error}", err=True)
+    if not quiet:
+        typer.echo(f"{report.summary()} ({settings.db})")
+        if report.changed:
+            typer.echo(f"run `chronique link --db {settings.db} --relink` to link the new text", err=True)
+    if report.failed:
+        raise typer.Exit(1)
+
+
 @eval_app.command("clean")
 def eval_clean_command(
     seeds: Annotated[Path, typer.Argument(help="Folder with the seed articles and their gold.json.")] = Path(
@@ -114,3 +170,7 @@ def eval_clean_command(
         typer.echo(f"{key:16} {scores[key]:.4f}")
     for error in scores["errors"]:
         typer.echo(f"  {error}")
+
+
+def _advance(bar: Any, n: int) -> None:
+    bar.update(n)

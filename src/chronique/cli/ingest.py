@@ -56,6 +56,13 @@ def add_command(
         typer.echo(json.dumps({**report.to_dict(), "db": str(settings.db)}, ensure_ascii=False, indent=2))
     elif not quiet:
         typer.echo(f"{report.summary()} ({settings.db})")
+    if not quiet:
+        for source, count in report.stale.items():
+            typer.echo(
+                f"note: {source}: template lines found in this run are in {count}+ document(s) stored "
+                f"before; clean them again with `chronique clean --db {settings.db} --reclean {source}`",
+                err=True,
+            )
     if not report.ok:
         raise typer.Exit(1)
 
