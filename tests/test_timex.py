@@ -99,9 +99,53 @@ def test_without_dct_values_stay_underspecified_and_parts_are_filled() -> None:
     assert resolved[1].attrs["direction"] == "future"
 
 
-def test_month_level_dct_anchors_nothing() -> None:
-    month = FuzzyDate.parse("2017-09", provenance=Provenance.PREFIX)
-    assert values("Il est parti lundi.", "fr", month) == [("lundi", "XXXX-WXX-1")]
+@pytest.mark.parametrize(
+    ("lang", "text", "dct", "expected"),
+    [
+        # what a month determines, at its own granularity
+        ("fr", "Cette année, le chômage a baissé.", "2017-05", ("Cette année", "2017")),
+        ("en", "This year sales rose.", "2017-05", ("This year", "2017")),
+        ("fr", "L'an dernier, il avait gagné.", "2017-05", ("L'an dernier", "2016")),
+        ("fr", "Le mois dernier, il a plu.", "2017-05", ("Le mois dernier", "2017-04")),
+        ("fr", "Il y a deux ans, il avait gagné.", "2017-05", ("Il y a deux ans", "2015")),
+        ("fr", "Il y a trois mois, il avait gagné.", "2017-05", ("Il y a trois mois", "2017-02")),
+        # a day of the known month, the weekday agreeing
+        ("fr", "Il est arrivé mercredi 3 mai à Paris.", "2017-05", ("mercredi 3 mai", "2017-05-03")),
+        ("fr", "Il est arrivé le 3 mai à Paris.", "2017-05", ("le 3 mai", "2017-05-03")),
+        ("en", "He arrived May 3 in Paris.", "2017-05", ("May 3", "2017-05-03")),
+        # a yearless day of another month: the year by the tense
+        ("fr", "Il avait été arrêté le 28 décembre.", "2017-05", ("le 28 décembre", "2016-12-28")),
+        ("fr", "Le procès s'ouvrira le 28 décembre.", "2017-05", ("le 28 décembre", "2017-12-28")),
+        # the narrative anchors on a day the month gave
+        ("fr", "Le 3 mai, il est arrivé. La veille, il avait plu.", "2017-05", ("La veille", "2017-05-02")),
+        # a day unknown within the month: the month when every possible day is in it (May 2017 began
+        # on a Monday, so a Monday told in the past is in May), else underspecified
+        ("fr", "Il est parti lundi.", "2017-05", ("lundi", "2017-05")),
+        ("fr", "Il partira lundi.", "2017-05", ("lundi", "XXXX-WXX-1")),
+        ("fr", "Il est parti lundi.", "2017-09", ("lundi", "XXXX-WXX-1")),
+        ("fr", "Il est parti hier.", "2017-05", ("hier", "XXXX-XX-XX")),
+        ("fr", "Il y a deux semaines, il a gagné.", "2017-05", ("Il y a deux semaines", "XXXX-WXX")),
+        ("fr", "la semaine dernière", "2017-05", ("la semaine dernière", "XXXX-WXX")),
+        # a year-level date
+        ("fr", "Cette année et l'an dernier.", "2017", ("l'an dernier", "2016")),
+        ("fr", "Il est arrivé le 3 mai.", "2017", ("le 3 mai", "XXXX-05-03")),
+        ("fr", "Le mois dernier, il a plu.", "2017", ("Le mois dernier", "XXXX-XX")),
+        # explicit dates do not depend on it
+        ("fr", "Le 3 mars 2015, il a parlé.", "2017", ("Le 3 mars 2015", "2015-03-03")),
+    ],
+)
+def test_coarse_document_date(lang: str, text: str, dct: str, expected: tuple[str, str]) -> None:
+    assert expected in values(text, lang, FuzzyDate.parse(dct, provenance=Provenance.PREFIX))
+    assert expected in values(text, lang, dct)  # the same from a string
+
+
+def test_coarse_document_date_anchors_only_what_it_determines() -> None:
+    text = "Cette année, il est parti hier."
+    spans = tag(text, lang="fr", dct=FuzzyDate.parse("2017-05"))
+    assert [(s.attrs["value"], s.attrs["anchored"]) for s in spans] == [("2017", True), ("XXXX-XX-XX", False)]
+    # re-resolved when the date becomes a day
+    again = resolve(text, spans, lang="fr", dct="2017-05-10")
+    assert [s.attrs["value"] for s in again] == ["2017", "2017-05-09"]
 
 
 @pytest.mark.parametrize(

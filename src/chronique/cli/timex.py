@@ -30,7 +30,11 @@ def timex(
     lang: Annotated[str, typer.Option("--lang", "-l", help="Language of the text: fr or en.")] = "fr",
     dct: Annotated[
         str | None,
-        typer.Option("--dct", help="Document creation date YYYY-MM-DD, to anchor 'lundi', 'hier'."),
+        typer.Option(
+            "--dct",
+            help="Document creation date YYYY-MM-DD, to anchor 'lundi', 'hier' (YYYY-MM or YYYY: "
+            "only what it determines, 'cette année', 'le 3 mai').",
+        ),
     ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="json, timeml or table.")] = "json",
     jsonl: Annotated[
@@ -43,6 +47,8 @@ def timex(
     Example: chronique timex article.txt --lang fr --dct 2017-09-26
 
     Example: chronique timex --jsonl articles.jsonl > timexes.jsonl
+
+    Example: echo "Cette année, il est parti lundi." | chronique timex - --dct 2017-05
     """
     if jsonl is not None:
         _timex_jsonl(jsonl, lang)

@@ -12,6 +12,7 @@ no model: the tagger is a few compiled regexes per language, fast enough to run 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -30,7 +31,14 @@ TimexDate = FuzzyDate | dt.date | dt.datetime | str | None
 
 
 def _dct_date(dct: TimexDate) -> dt.date | None:
-    """A day-level document date, or None (a month-level date anchors nothing: "lundi" needs a day)."""
+    """A day-level document date, or None."""
+    date = _dct(dct)
+    return date if isinstance(date, dt.date) else None
+
+
+def _dct(dct: TimexDate) -> dt.date | FuzzyDate | None:
+    """The document date as a day, or as a coarser `FuzzyDate` ("2017-05", "2017"), which anchors what
+    it determines ("cette année", "le 3 mai") and nothing finer (#3)."""
     if dct is None:
         return None
     if isinstance(dct, dt.datetime):
@@ -39,12 +47,16 @@ def _dct_date(dct: TimexDate) -> dt.date | None:
         return dct
     if isinstance(dct, str):
         try:
-            return dt.date.fromisoformat(dct[:10])
+            if re.match(r"\d{4}-\d{2}-\d{2}", dct):  # "2017-09-26", "2017-09-26T10:00"
+                return dt.date.fromisoformat(dct[:10])
+            return FuzzyDate.parse(dct)
         except ValueError:
-            raise ValueError(f"document date {dct!r} is not a date: give it as YYYY-MM-DD") from None
+            raise ValueError(
+                f"document date {dct!r} is not a date: give it as YYYY-MM-DD (or YYYY-MM, YYYY)"
+            ) from None
     if dct.granularity is Granularity.DAY:
         return dct.start
-    return None
+    return dct
 
 
 def detect(text: str, *, lang: str) -> list[Span]:
@@ -53,13 +65,14 @@ def detect(text: str, *, lang: str) -> list[Span]:
 
 
 def resolve(text: str, spans: Iterable[Span], *, lang: str, dct: TimexDate = None) -> list[Span]:
-    """The spans of `detect` given values against `dct` (a day-level date; otherwise values stay X'd)."""
-    return resolve_spans(text, list(spans), grammar(lang), _dct_date(dct))
+    """The spans of `detect` given values against `dct` (a day, or a month or year: then only what it
+    determines, "cette année" but not "lundi"; without it relative values stay X'd)."""
+    return resolve_spans(text, list(spans), grammar(lang), _dct(dct))
 
 
 def tag(text: str, *, lang: str, dct: TimexDate = None) -> list[Span]:
     """Detect and resolve in one call."""
-    return resolve_spans(text, detect_spans(text, lang), grammar(lang), _dct_date(dct))
+    return resolve_spans(text, detect_spans(text, lang), grammar(lang), _dct(dct))
 
 
 def tag_timex(text: str, *, lang: str, dct: TimexDate = None) -> list[dict[str, Any]]:

@@ -7,6 +7,13 @@
   else from the tense cue nearest to it in its clause (futur, "doit", "est prévue" → ahead; passé
   composé, imparfait → behind), else the news default: the most recent one.
 - A day of the month with a weekday ("jeudi 28 septembre") takes the year in which they agree.
+- Against a coarse document date (a month, a year: the crawler's ` date 2017-05` prefix), an expression
+  gets what that date determines and nothing finer: each is resolved against the first and the last day
+  the document date may be, and where the two values agree ("cette année", "le mois dernier", "le
+  3 mai", "il y a deux ans") that is the value; where they differ, the period that holds both, when it
+  is no coarser than the document date ("lundi" told in the past in May 2017, which began on a Monday,
+  is 2017-05); otherwise the value stays underspecified ("hier" in May 2017: 30 April to 30 May). Every
+  resolution used here moves forward with the document date, so agreeing ends mean agreement between.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from chronique.model import Span
+from chronique.model import FuzzyDate, Granularity, Span
 from chronique.timex.grammar import Grammar
 
 __all__ = ["direction_of", "resolve_spans"]
@@ -286,12 +293,15 @@ def _season_year(dct: dt.date, season: str, cue: str | None) -> int:
 
 
 class _Resolver:
-    def __init__(self, text: str, g: Grammar, dct: dt.date | None) -> None:
+    def __init__(
+        self, text: str, g: Grammar, dct: dt.date | None, directions: dict[tuple[int, int], str | None]
+    ) -> None:
         self.text = text
         self.g = g
         self.dct = dct
         self.anchor: dt.date | None = None  # last day-level date of the narrative
         self.quarterly: bool | None = None
+        self.directions = directions  # tense directions by span, shared by the resolvers of one text
 
     def value(self, span: Span) -> tuple[str, bool, str | None]:
         """(TIMEX3 value, anchored, direction) of one span."""
@@ -301,7 +311,10 @@ class _Resolver:
         cue = recipe.get("cue")
         direction = recipe.get("direction") or (cue if cue in ("past", "future") else None)
         if direction is None and kind in ("calendar", "relunit", "holiday"):
-            direction = direction_of(self.text, span, self.g)
+            key = (span.start, span.end)
+            if key not in self.directions:
+                self.directions[key] = direction_of(self.text, span, self.g)
+            direction = self.directions[key]
         if kind in ("ref", "setword", "durword"):
             return str(recipe.get("value")), False, direction
         if kind == "duration":
@@ -494,17 +507,41 @@ def _clock_only(span: Span) -> bool:
     )
 
 
-def resolve_spans(text: str, spans: list[Span], g: Grammar, dct: dt.date | None) -> list[Span]:
-    """The spans with `value`, `anchored` and, where decided, `direction` and `mod` set."""
-    resolver = _Resolver(text.replace("’", "'"), g, dct)
+def resolve_spans(text: str, spans: list[Span], g: Grammar, dct: dt.date | FuzzyDate | None) -> list[Span]:
+    """The spans with `value`, `anchored` and, where decided, `direction` and `mod` set.
+
+    `dct` is a day, or a coarser `FuzzyDate` (a month, a year …) resolved as the module docstring says.
+    """
+    norm = text.replace("’", "'")
+    directions: dict[tuple[int, int], str | None] = {}
+    coarse: tuple[_Resolver, _Resolver, _Resolver, Granularity] | None = None
+    if isinstance(dct, FuzzyDate):
+        if dct.granularity is Granularity.DAY:
+            dct = dct.start
+        else:
+            lo, hi = dct.interval()
+            ends = (_Resolver(norm, g, lo, directions), _Resolver(norm, g, hi, directions))
+            coarse = (*ends, _Resolver(norm, g, None, directions), dct.granularity)
+            dct = None
+    resolver = _Resolver(norm, g, dct, directions)
     out = []
     ordered = sorted(spans, key=lambda s: (s.start, s.end))
     for index, span in enumerate(ordered):
         following = ordered[index + 1] if index + 1 < len(ordered) else None
-        if following and _clock_only(span) and following.start - span.end <= _CLOCK_GAP:
-            # "Vers 0 h 40, jeudi, …": the day that follows the clock time is its day
-            resolver.value(following)
-        value, anchored, direction = resolver.value(span)
+        clock_day = following is not None and _clock_only(span) and following.start - span.end <= _CLOCK_GAP
+        if coarse is None:
+            if clock_day and following is not None:
+                # "Vers 0 h 40, jeudi, …": the day that follows the clock time is its day
+                resolver.value(following)
+            value, anchored, direction = resolver.value(span)
+        else:
+            first, last, unknown, granularity = coarse
+            if clock_day and following is not None:
+                for each in (first, last, unknown):
+                    each.value(following)
+            value, anchored, direction = _coarse_value(
+                first.value(span), last.value(span), unknown.value(span), granularity
+            )
         attrs = {k: v for k, v in span.attrs.items() if k not in ("value", "anchored", "direction", "mod")}
         attrs["value"] = value
         attrs["anchored"] = anchored
@@ -515,3 +552,56 @@ def resolve_spans(text: str, spans: list[Span], g: Grammar, dct: dt.date | None)
             attrs["mod"] = mod
         out.append(Span(span.start, span.end, span.label, attrs))
     return out
+
+
+_CALENDAR_VALUE = re.compile(r"(\d{4})(?:-(?:(\d{2})(?:-(\d{2}))?|W(\d{2})(-WE)?|Q([1-4])|(SP|SU|FA|WI)))?")
+
+
+def _value_interval(value: str) -> tuple[dt.date, dt.date] | None:
+    """First and last day of a calendar value (`2017-05-03T10:00`, `2017-W18-WE`, `2017-Q2` …)."""
+    m = _CALENDAR_VALUE.fullmatch(value.split("T", 1)[0])
+    if not m:
+        return None
+    year = int(m[1])
+    try:
+        if m[3]:
+            day = dt.date(year, int(m[2]), int(m[3]))
+            return day, day
+        if m[2]:
+            month = int(m[2])
+            return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+        if m[4]:
+            monday = dt.date.fromisocalendar(year, int(m[4]), 1)
+            return (monday + dt.timedelta(days=5) if m[5] else monday), monday + dt.timedelta(days=6)
+        if m[6]:
+            first = dt.date(year, 3 * int(m[6]) - 2, 1)
+            return first, _shift_months(first, 3) - dt.timedelta(days=1)
+        if m[7]:
+            return FuzzyDate.parse(f"{year:04d}-{m[7]}").interval()
+    except ValueError:
+        return None
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def _coarse_value(
+    first: tuple[str, bool, str | None],
+    last: tuple[str, bool, str | None],
+    unknown: tuple[str, bool, str | None],
+    granularity: Granularity,
+) -> tuple[str, bool, str | None]:
+    """One span's value against a coarse document date, from its values against the date's first and
+    last days (and without a date): what they agree on, else the week, month or year holding both when
+    that is no coarser than the document date, else the underspecified value."""
+    if first[0] == last[0]:
+        return first
+    lo, hi = _value_interval(first[0]), _value_interval(last[0])
+    if lo is None or hi is None:
+        return unknown
+    start, end = lo[0], hi[1]
+    if granularity.rank >= Granularity.WEEK.rank and start.isocalendar()[:2] == end.isocalendar()[:2]:
+        return _week(start), True, first[2]
+    if granularity.rank >= Granularity.MONTH.rank and (start.year, start.month) == (end.year, end.month):
+        return f"{start.year:04d}-{start.month:02d}", True, first[2]
+    if granularity.rank >= Granularity.YEAR.rank and start.year == end.year:
+        return f"{start.year:04d}", True, first[2]
+    return unknown
