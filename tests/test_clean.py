@@ -119,6 +119,22 @@ def test_blank_lines_stay_sane(raw: str, expected: str) -> None:
     _check_invariants(raw, text, spans)
 
 
+@pytest.mark.parametrize(
+    ("breadcrumb", "headline"),
+    [
+        ("World | Asia", "Trump and Kim pledge to work toward denuclearization"),
+        ("Accueil > Monde > Asie", "Poignée de main historique à Singapour"),
+        ("Home / News / World", "Summit in Singapore"),
+    ],
+)
+def test_breadcrumbs_go_headlines_stay(breadcrumb: str, headline: str) -> None:
+    raw = f"{breadcrumb}\n\n{headline}\n\nThe first paragraph of the article, a full sentence.\n"
+    text, spans = clean_text(raw)
+    assert [(s.label, s.attrs["text"]) for s in spans] == [("navigation", breadcrumb)]
+    assert text.startswith(headline)
+    _check_invariants(raw, text, spans)
+
+
 def test_structure_removes_short_lines_between_removed_lines_only() -> None:
     raw = (
         "Le titre de l'article\n\nSuivez RT en français surTelegram\n\nLe premier paragraphe.\n\n"

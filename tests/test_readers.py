@@ -19,7 +19,7 @@ from chronique.errors import (
     TooLargeError,
 )
 from chronique.model import Document, Granularity, Provenance
-from chronique.readers import apply_date_prefix, parse_published, read
+from chronique.readers import apply_date_prefix, headline, parse_published, read
 from chronique.settings import Settings
 
 ARTICLE_FR = (
@@ -488,3 +488,28 @@ def test_a_single_path_string_is_one_path_not_its_characters(tmp_path: Path) -> 
     results = list(read(str(article)))
     assert [r.source for r in results if isinstance(r, Document)] == [str(article)]
     assert len(list(read(article))) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Trump and Kim meet in Singapore\n\nThe two leaders shook hands.\n",
+            "Trump and Kim meet in Singapore",
+        ),
+        # A breadcrumb is navigation, never the headline (#2).
+        (
+            "World | Asia\n\nTrump and Kim meet in Singapore\n\nThe two men met.\n",
+            "Trump and Kim meet in Singapore",
+        ),
+        (
+            "Accueil > Monde > Asie\nKim Jong-un à Singapour\n\nLe dirigeant est arrivé.\n",
+            "Kim Jong-un à Singapour",
+        ),
+        ("Home / News / World\n\nThe two leaders shook hands on Tuesday.\n", None),  # no headline after it
+        ("World | Asia\n", None),
+        ("The two leaders shook hands on Tuesday.\n\nMore text.\n", None),
+    ],
+)
+def test_headline_guess_passes_over_navigation(text: str, expected: str | None) -> None:
+    assert headline(text) == expected

@@ -45,6 +45,7 @@ __all__ = [
     "SourceLines",
     "clean_document",
     "clean_text",
+    "is_navigation",
     "line_key",
     "mark_template_lines",
     "normalise_line",
@@ -121,6 +122,12 @@ class BoilerplateRule:
             if words > self.max_words:
                 return False
         return self.regex.search(line) is not None
+
+
+def is_navigation(line: str, *, lang: str | None = None) -> bool:
+    """True when a `navigation` rule (a breadcrumb, "Skip to content" …) recognises `line`."""
+    norm = normalise_line(line)
+    return bool(norm) and any(r.concept == "navigation" and r.matches(norm) for r in rules_for(lang))
 
 
 def _word_count(line: str) -> int:

@@ -92,6 +92,9 @@ EPOCH_RANGE = (1e8, 1e10)
 # A plain text's first line is taken as its title when it is at most this long (news headlines run
 # 40-120 characters; the seeds' first paragraphs are 200+) and stands alone before a blank line.
 HEADLINE_MAX_CHARS = 160
+# Navigation lines (breadcrumbs) passed over before the headline: pages put one, rarely two (a
+# breadcrumb and a "Skip to content"); beyond three the text is not an article's top.
+HEADLINE_SKIP_LINES = 3
 # htmldate drops dates after "today" unless told a bound; a fixed one keeps reading deterministic.
 _HTMLDATE_MAX = "2099-12-31"
 
@@ -425,9 +428,18 @@ def headline(text: str) -> str | None:
 
     A guess for plain text, which has no title field; `add` applies it to the cleaned text, so that a
     cookie banner on the first line is not taken for the title. The line stays in the text (content).
+    Navigation lines before it (a breadcrumb "World | Asia" the cleaner did not see) are passed over.
     """
-    first, _, rest = text.lstrip("\n").partition("\n")
-    first = first.strip()
+    from chronique.clean import is_navigation
+
+    rest = text
+    for _ in range(HEADLINE_SKIP_LINES + 1):
+        first, _, rest = rest.lstrip("\n").partition("\n")
+        first = first.strip()
+        if not is_navigation(first):
+            break
+    else:
+        return None
     if (
         first
         and len(first) <= HEADLINE_MAX_CHARS
