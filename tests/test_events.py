@@ -356,3 +356,76 @@ def test_a_counted_group_of_states_is_a_participant() -> None:
 def test_disaster_places(text: str, place: str) -> None:
     [event] = events(build(text, timex={"mardi": "2023-05-09"}))
     assert (event["type"], event["place"], event["date"]) == ("disaster", place, "2023-05-09")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "timex", "date"),
+    [
+        # A year in a relative clause on another noun dates that clause, not the signing (#4).
+        (
+            "Emmanuel Macron and Olaf Scholz signed a declaration, in which they pledged to seek, this "
+            "year, a formal end to the war, which stopped in 1953 with an armistice.",
+            "en",
+            {"this year": "2023", "1953": "1953"},
+            "2023-05-10",  # main news without its own date: the document date, not 1953 nor 2023
+        ),
+        (
+            "Emmanuel Macron et Olaf Scholz ont signé une déclaration sur la fin de la guerre, qui s'était "
+            "arrêtée en 1953.",
+            "fr",
+            {"1953": "1953"},
+            "2023-05-10",
+        ),
+        # "after those of 2000 and 2007" names other summits.
+        (
+            "The meeting of Joe Biden and Xi Jinping was their third summit, after those of 2000 and 2007.",
+            "en",
+            {"2000": "2000", "2007": "2007"},
+            "2023-05-10",  # main news without its own date: the document date
+        ),
+        # A relative clause on the trigger itself is the trigger's.
+        (
+            "The summit that Joe Biden held with Xi Jinping on Tuesday ended.",
+            "en",
+            {"Tuesday": "2023-05-09"},
+            "2023-05-09",
+        ),
+    ],
+)
+def test_a_time_expression_of_another_clause_does_not_date_the_event(
+    text: str, lang: str, timex: dict[str, str], date: str
+) -> None:
+    got = [
+        e
+        for e in events(build(text, lang=lang, timex=timex))
+        if e["type"] in ("agreement", "summit", "meeting")
+    ]
+    assert [e["date"] for e in got][:1] == [date]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "place"),
+    [
+        # The place of the meeting named in "since their meeting in X" is that meeting's (#4).
+        (
+            "Joe Biden and Xi Jinping met on Tuesday, their first encounter since their meeting in Bali.",
+            "en",
+            None,
+        ),
+        (
+            "Joe Biden et Xi Jinping se sont rencontrés mardi, une première depuis leur sommet à Bali.",
+            "fr",
+            None,
+        ),
+        # A time expression is no place, however the entities stage labels it.
+        ("Joe Biden met Xi Jinping in Richter.", "en", None),
+        # An aside in parentheses places nothing: "(22 h 53 à Paris)".
+        ("Un séisme a dévasté Naples mardi à 16 h 53 (22 h 53 à Paris).", "fr", "Naples"),
+        # "où": the place the clause hangs on is the place of the event told in it.
+        ("Joe Biden s'est rendu à Berlin, où il a rencontré Olaf Scholz.", "fr", "Berlin"),
+    ],
+)
+def test_a_place_of_another_clause_does_not_place_the_event(text: str, lang: str, place: str | None) -> None:
+    timex = {"Richter": "2023-02"} if "Richter" in text else {}
+    got = events(build(text, lang=lang, timex=timex))
+    assert got and got[0]["place"] == place

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from chronique.events.clauses import Region, regions, same_region
 from chronique.events.rules import EventRules, Trigger, find_triggers
 from chronique.figures import find_figures
 from chronique.model import Document, FuzzyDate, Granularity, Span
@@ -237,6 +238,9 @@ def sentence_mentions(
         return any(p.search(text, start, trigger.start) for p in (*rules.anaphor, *rules.time_reference))
 
     groups = _group(sentence, triggers, parsed, referring)
+    clauses = regions(
+        text, sentence, rules.clauses, [t for t in timexes if sentence.start <= t.start < sentence.end]
+    )
     mentions: list[Mention] = []
     for group in groups:
         # "à l'issue d'entretiens à Moscou … l'entrée en vigueur d'un cessez-le-feu": one clause, a meeting
@@ -274,6 +278,7 @@ def sentence_mentions(
                 timexes,
                 types=told_together,
                 rivals=rivals,
+                clauses=clauses,
                 country_ref=country_ref,
                 country_of=country_of,
                 pair=pair,
@@ -320,6 +325,7 @@ def _mention(
     *,
     types: list[Trigger],
     rivals: list[Trigger],
+    clauses: Sequence[Region],
     country_ref: Any,
     country_of: Any,
     pair: Any,
@@ -344,9 +350,14 @@ def _mention(
     def inside(position: int) -> bool:
         return sentence.start <= position < sentence.end and _in_group(position, group, groups, parsed)
 
-    def nearest(position: int) -> bool:
-        # A clause with a meeting and an agreement: the place and the date go to the nearer trigger.
-        return inside(position) and _distance(position, own) <= _distance(position, others)
+    def nearest(position: int, end: int | None = None) -> bool:
+        # A clause with a meeting and an agreement: the place and the date go to the nearer trigger;
+        # never from a clause that tells of something else ("the war, which stopped in 1953").
+        return (
+            inside(position)
+            and _distance(position, own) <= _distance(position, others)
+            and same_region(text, position, end or position + 1, [(t.start, t.end) for t in types], clauses)
+        )
 
     sentence_entities = [e for e in entities if sentence.start <= e.start < sentence.end]
     local = [e for e in sentence_entities if inside(e.start)]
@@ -356,6 +367,13 @@ def _mention(
         mention.place = _place(
             text, sentence, own, event_type, rules, parsed, local, timexes, nearest, consumed
         )
+    # A capital or a country of another clause acts in nothing here: "(22 h 53 à Paris)".
+    trigger_spans = [(t.start, t.end) for t in types]
+    local = [
+        e
+        for e in local
+        if e.label not in PLACE_TYPES or same_region(text, e.start, e.end, trigger_spans, clauses)
+    ]
     mention.participants = _participants(
         text,
         sentence,
@@ -422,8 +440,10 @@ def _place(
     for entity in local:
         if entity.label not in PLACE_TYPES or (event_type in SITE_TYPES and entity.label == "country"):
             continue  # the country a disaster strikes is its participant ("le séisme qui a frappé Haïti")
-        if not inside(entity.start):
+        if not inside(entity.start, entity.end):
             continue
+        if any(t.start <= entity.start < t.end for t in timexes):
+            continue  # "in 1953", "in February": a time, however the entities stage labelled it
         if re.match(r"['’]s\b", text[entity.end : entity.end + 3]):
             continue  # "in Syria's northwestern Idlib province": Syria qualifies another place
         found = rules.locative(text, max(sentence.start, entity.start - 60), entity.start)

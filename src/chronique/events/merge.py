@@ -12,8 +12,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from chronique.events.clauses import regions
 from chronique.events.mentions import PLACELESS_TYPES, SITE_TYPES, Mention, Ref, family
-from chronique.events.rules import EventRules
+from chronique.events.rules import EventRules, find_triggers
 from chronique.model import Document, FuzzyDate, Granularity, Provenance, Span
 
 __all__ = ["Event", "merge_mentions"]
@@ -234,7 +235,9 @@ def event_place(event: Event, doc: Document, rules: EventRules) -> Ref | None:
     named = {
         str(e.attrs.get("entity_id")): e
         for e in cities
-        if e.start < lead_end and rules.locative(doc.text, max(0, e.start - 60), e.start)
+        if e.start < lead_end
+        and rules.locative(doc.text, max(0, e.start - 60), e.start)
+        and not _elsewhere(doc, e, rules, family(event_type))
     }
     if len(named) == 1:
         found = next(iter(named.values()))
@@ -246,6 +249,23 @@ def event_place(event: Event, doc: Document, rules: EventRules) -> Ref | None:
             found = next(e for e in cities if str(e.attrs.get("entity_id")) == best)
             return {"entity_id": found.attrs.get("entity_id"), "name": found.attrs.get("name")}
     return None
+
+
+def _elsewhere(doc: Document, entity: Span, rules: EventRules, kind: str) -> bool:
+    """True when `entity` stands in a clause that tells of something else, such as another event of the
+    same family ("after briefing the president on his talks in Pyongyang"): it is not the place of the
+    news. "après leur rencontre à Moscou, ils conviennent d'un cessez-le-feu": an agreement reached
+    after a meeting was reached where the meeting took place (as `sentence_mentions` reads a clause)."""
+    for sentence in doc.layer("sentences"):
+        if sentence.start <= entity.start < sentence.end:
+            timexes = [t for t in doc.layer("timex") if sentence.start <= t.start < sentence.end]
+            for region in regions(doc.text, sentence, rules.clauses, timexes):
+                if region.start <= entity.start < region.end:
+                    told = {
+                        family(t.type) for t in find_triggers(doc.text, rules.lang, region.start, region.end)
+                    }
+                    return region.kind != "other_event" or not told or kind in told
+    return False
 
 
 def to_span(event: Event, doc: Document, rules: EventRules) -> Span:

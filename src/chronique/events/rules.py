@@ -62,6 +62,7 @@ class EventRules:
     place_nouns: frozenset[str]
     determiners: frozenset[str]
     not_event_date: tuple[re.Pattern[str], ...]
+    clauses: tuple[tuple[str, re.Pattern[str]], ...]  # (kind, opener) of events/clauses.py
     demonym_phrases: tuple[DemonymPhrase, ...]
     demonyms: tuple[tuple[re.Pattern[str], str, str], ...]  # (pattern, country, adjective)
     metonyms: dict[str, str]  # canonical name → country
@@ -182,6 +183,7 @@ def event_rules(lang: str | None) -> EventRules:
         place_nouns=frozenset(noun for rule in data.get("place", []) for noun in rule.get("nouns", [])),
         determiners=frozenset(word for rule in data.get("place", []) for word in rule.get("determiners", [])),
         not_event_date=tuple(_compile(rule["pattern"]) for rule in data.get("not_event_date", [])),
+        clauses=tuple((rule["kind"], _compile(rule["pattern"])) for rule in data.get("clause", [])),
         demonym_phrases=tuple(
             DemonymPhrase(
                 rule["role"], _compile(rule["pattern"], ignore_case=not case_sensitive), rule["english"]
@@ -236,6 +238,17 @@ def check_example(lang: str, rule: dict[str, Any], example: Any) -> None:
         assert any(rules.demonym(w) == (rule["country"], rule["adjective"]) for w in words), (
             f"{lang}: no demonym of {rule['country']} in {example!r}"
         )
+    elif "kind" in rule:  # a clause: the example marks the region with [brackets]
+        from chronique.events.clauses import regions
+        from chronique.model import Span
+
+        text = example.replace("[", "").replace("]", "")
+        start = example.index("[")
+        wanted = text[start : example.index("]") - 1]
+        found = [
+            text[r.start : r.end] for r in regions(text, Span(0, len(text), "sentence"), rules.clauses, [])
+        ]
+        assert wanted in found, f"{lang} clause {rule['concept']}: {wanted!r} not in {found}"
     elif "side" in rule:  # written "il y a |un an" (cue before the duration) or "two weeks| ago"
         left, _, right = example.partition("|")
         start, end = (len(left), len(example) - 1) if rule["side"] == "before" else (0, len(left))

@@ -1,0 +1,119 @@
+"""Regions of a sentence that tell of something else than its main clause (#4).
+
+"… signed the Panmunjom Declaration, in which they pledged …, a formal end to the war, which stopped
+in 1953": the year belongs to the war's relative clause, not to the signing. "their first encounter
+since their meeting in Singapore last June": the place and the month belong to the other meeting. A
+region opens at a relative pronoun or at a preposition that names another event ("after", "since",
+"depuis", "après", language data `[[clause]]`) and runs to the next punctuation of the sentence; a
+time expression alone between commas (", this year,") does not close it.
+
+A time expression or a place dates or places a trigger only when both stand in the same region (or
+both outside every region), or when the region is a relative clause on the trigger itself ("the
+earthquake that struck Haiti on Tuesday"), or, for a "where" clause, when the place is its antecedent
+("à Sotchi, où ils se sont rencontrés").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from chronique.model import Span
+
+__all__ = ["Region", "regions", "same_region"]
+
+# Punctuation that ends a region (and the sentence end).
+_BOUNDARY = re.compile(r"[,;:()\[\]—–«»\"“”]|\s-\s")
+# How many words may stand between a trigger and the pronoun of a relative clause on it: none ("the
+# earthquake that struck", "le séisme qui a frappé"); with one, "signed a declaration, in which" would
+# hang the clause on the signing (the examples' Panmunjom Declaration).
+ANTECEDENT_WORDS = 0
+# Characters that may stand before the time expression of an interjection (", en novembre 2015,"): one
+# preposition.
+INTERJECTION_LEAD = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """`[start, end)` of a clause that tells of something else; `antecedent` ends the words before it."""
+
+    start: int
+    end: int
+    kind: str  # "relative", "where", "other_event" or "aside" (in parentheses)
+    antecedent: int
+
+
+def _interjection(text: str, start: int, timexes: Sequence[Span]) -> int | None:
+    """End of ", this year," when the piece after the comma at `start` is a time expression alone."""
+    for timex in timexes:
+        # The time expression, after at most a preposition: ", this year,", ", en novembre 2015,".
+        lead = text[start + 1 : timex.start] if timex.start > start else "x" * 9
+        if len(lead.strip()) <= INTERJECTION_LEAD and timex.end < len(text):
+            after = re.match(r"\s*,", text[timex.end :])
+            if after:
+                return timex.end + after.end()
+    return None
+
+
+def regions(
+    text: str, sentence: Span, openers: Sequence[tuple[str, re.Pattern[str]]], timexes: Sequence[Span]
+) -> list[Region]:
+    """The regions of `sentence`, in text order, none overlapping another."""
+    starts: list[tuple[int, int, str]] = []  # (opener start, word start, kind)
+    for kind, pattern in openers:
+        for match in pattern.finditer(text, sentence.start, sentence.end):
+            begin = match.start("open") if "open" in pattern.groupindex else match.start()
+            if kind == "other_event" and any(
+                t.start <= match.end() + 1 and t.end > match.end() for t in timexes
+            ):
+                continue  # "after Friday", "depuis mars 2011": a time phrase, not another event
+            starts.append((begin, match.start(), kind))
+    for match in re.finditer(r"\(", text[sentence.start : sentence.end]):
+        # "(22 h 53 à Paris)": an aside, whatever the language.
+        starts.append((sentence.start + match.start(), sentence.start + match.start(), "aside"))
+    starts.sort()
+    found: list[Region] = []
+    for n, (begin, _, kind) in enumerate(starts):
+        if found and begin < found[-1].end:
+            continue
+        limit = starts[n + 1][0] if n + 1 < len(starts) else sentence.end
+        end = begin
+        while True:
+            boundary = _BOUNDARY.search(text, end + 1, limit)
+            if boundary is None:
+                end = limit
+                break
+            skip = _interjection(text, boundary.start(), timexes) if boundary.group() == "," else None
+            if skip is None or skip >= limit:
+                end = boundary.start()
+                break
+            end = skip - 1
+        antecedent = len(text[:begin].rstrip(" ,\t\n"))
+        found.append(Region(begin, max(end, begin + 1), kind, antecedent))
+    return found
+
+
+def _region_of(position: int, found: Sequence[Region]) -> Region | None:
+    return next((r for r in found if r.start <= position < r.end), None)
+
+
+def same_region(
+    text: str, position: int, end: int, triggers: Sequence[tuple[int, int]], found: Sequence[Region]
+) -> bool:
+    """True when the words at `[position, end)` may date or place an event with these triggers."""
+    home = _region_of(position, found)
+    for start, stop in triggers:
+        own = _region_of(start, found)
+        if own is home:
+            return True
+        if home is not None and home.kind in ("relative", "where") and own is None:
+            # A relative clause on the trigger itself: "the earthquake that struck Haiti on Tuesday".
+            between = text[stop : home.antecedent] if stop <= home.antecedent else "x " * 9
+            if len(between.split()) <= ANTECEDENT_WORDS:
+                return True
+        # "à Sotchi, où ils se sont rencontrés": the place the clause hangs on is its place.
+        where = own is not None and own.kind == "where" and home is None
+        if where and own is not None and end <= own.start and not text[end : own.start].strip(" ,"):
+            return True
+    return False
