@@ -127,12 +127,17 @@ class _LangRules:
     roles: list[
         tuple[re.Pattern[str], str, str | None, str | None]
     ]  # regex on folded text, office, country, org
+    institutions: list[tuple[re.Pattern[str], str]]  # regex on folded text, concept ("army")
+    # ", turc", " et turque" after a noun and its demonym: "les armées russe et turque" names two armies
+    coordinated: re.Pattern[str]
     stop_words: frozenset[str]
     stop_phrases: tuple[str, ...]
     cues: dict[str, dict[str, frozenset[str]]]  # kind → after/before/verbs → folded words
     speech_before: tuple[str, ...]
     determiners: frozenset[str]
     contractions: dict[str, str]  # folded contraction → the article it holds ("du" → "le")
+    descriptor_suffixes: tuple[str, ...]  # "US-based": a leading word so ending describes the name after it
+    descriptor_nouns: frozenset[str]  # "banque (américaine)", "(Swiss) lender": with a demonym, a description
 
 
 def _expand(pattern: str, adjectives: str, countries: str) -> str:
@@ -166,6 +171,16 @@ def _lang_rules(lang: str, reg: Registry) -> _LangRules:
         for pattern in table.get("patterns", []):
             regex = re.compile(_expand(str(pattern), adjectives, countries))
             roles.append((regex, str(table["office"]), table.get("country"), table.get("org")))
+        # plural role nouns only count coordinated ("les dirigeants russe et turc": two people; "les
+        # dirigeants turcs" is no one in particular)
+        for pattern in table.get("coordinated", []):
+            regex = re.compile(_expand(str(pattern), adjectives, countries) + r"(?=\s*(?:,|et|and)\s)")
+            roles.append((regex, str(table["office"]), table.get("country"), table.get("org")))
+    institutions = [
+        (re.compile(_expand(str(pattern), adjectives, countries)), str(table["concept"]))
+        for table in data.get("institution", [])
+        for pattern in table.get("patterns", [])
+    ]
     stop_words: set[str] = set()
     stop_phrases: list[str] = []
     for table in data.get("stopword", []):
@@ -182,12 +197,20 @@ def _lang_rules(lang: str, reg: Registry) -> _LangRules:
         titles=titles,
         title_max_tokens=max((len(_tokens(t)) for t in titles), default=1),
         roles=roles,
+        institutions=institutions,
+        coordinated=re.compile(rf"(?:\s*,\s*|\s+(?:et|and)\s+)(?P<adj>{adjectives})(?!\w)"),
         stop_words=frozenset(stop_words),
         stop_phrases=tuple(stop_phrases),
         cues=cues,
         speech_before=speech_before,
         determiners=frozenset(fold(str(w)) for w in data.get("determiners", [])),
         contractions={fold(str(k)): fold(str(v)) for k, v in data.get("contractions", {}).items()},
+        descriptor_suffixes=tuple(
+            fold(str(w)) for t in data.get("descriptor", []) for w in t.get("suffixes", [])
+        ),
+        descriptor_nouns=frozenset(
+            fold(str(w)) for t in data.get("descriptor", []) for w in t.get("nouns", [])
+        ),
     )
 
 
@@ -322,6 +345,41 @@ def _role_candidates(folded: str, rules: _LangRules, reg: Registry, lang: str) -
             if code is None and org is None:
                 continue
             found.append(_Candidate(match.start(), match.end(), "person", "role", role=(office, code, org)))
+            if groups.get("adj"):
+                for start, end, adj in _coordinated(folded, match, rules):
+                    role = (office, forms.get(name_key(adj)), org)
+                    found.append(_Candidate(start, end, "person", "role", role=role))
+    return found
+
+
+def _coordinated(folded: str, match: re.Match[str], rules: _LangRules) -> list[tuple[int, int, str]]:
+    """The demonyms coordinated after a match that ends on its demonym: "armées russe et turque"."""
+    if match.end("adj") != match.end():
+        return []
+    found = []
+    position = match.end()
+    while (more := rules.coordinated.match(folded, position)) is not None:
+        found.append((more.start("adj"), more.end("adj"), more.group("adj")))
+        position = more.end()
+    return found
+
+
+def _institution_candidates(folded: str, rules: _LangRules, reg: Registry, lang: str) -> list[_Candidate]:
+    """A country's institution named by a noun and a demonym: "l'armée turque", "the Russian military"."""
+    found = []
+    forms = reg.demonym_forms(lang)
+    for regex, concept in rules.institutions:
+        for match in regex.finditer(folded):
+            code = forms.get(name_key(match.group("adj")))
+            entity = reg.institution(concept, code) if code else None
+            if entity is not None:
+                # an entity of the registry, made from the lang data: as trusted as a gazetteer name
+                found.append(_Candidate(match.start(), match.end(), entity.type, "gazetteer", entity))
+            for start, end, adj in _coordinated(folded, match, rules):
+                code = forms.get(name_key(adj))
+                other = reg.institution(concept, code) if code else None
+                if other is not None:
+                    found.append(_Candidate(start, end, other.type, "gazetteer", other))
     return found
 
 
@@ -421,6 +479,31 @@ def _is_boilerplate(text: str, cand: _Candidate, rules: _LangRules) -> bool:
                 ):
                     return True
     return False
+
+
+def _strip_description(text: str, cand: _Candidate, rules: _LangRules, demonyms: dict[str, str]) -> bool:
+    """Leave a leading description out of a name ("US-based Silicon Valley Bank"); False when nothing of a
+    name is left."""
+    tokens = _tokens(text, cand.start, cand.end)
+    i = 0
+    while i < len(tokens) - 1:
+        word, following = fold(tokens[i].text), fold(tokens[i + 1].text)
+        if rules.descriptor_suffixes and word.endswith(rules.descriptor_suffixes):
+            i += 1
+        elif (word in rules.descriptor_nouns and following in demonyms) or (
+            word in demonyms and following in rules.descriptor_nouns
+        ):
+            i += 2
+        elif i > 0 and word in rules.determiners:
+            i += 1
+        else:
+            break
+    if i == 0:
+        return True
+    if i >= len(tokens) or not tokens[i].capitalised:
+        return False
+    cand.start = tokens[i].start
+    return True
 
 
 def _select(candidates: list[_Candidate]) -> list[_Candidate]:
@@ -644,6 +727,7 @@ def extract_entities(
     parsed = parse(text, lang, settings) if lang in settings.models else []
     candidates = _gazetteer_candidates(text, folded, tokens, reg, lang, rules)
     candidates += _role_candidates(folded, rules, reg, lang)
+    candidates += _institution_candidates(folded, rules, reg, lang)
     candidates += _title_candidates(text, tokens, rules)
     if parsed:
         candidates += _ner_candidates(text, parsed, rules)
@@ -654,6 +738,12 @@ def extract_entities(
         candidates += _cue_candidates(text, tokens, rules, starts)
     candidates = [
         c for c in candidates if c.source in ("gazetteer", "role") or not _is_boilerplate(text, c, rules)
+    ]
+    demonyms = reg.demonym_forms(lang)
+    candidates = [
+        c
+        for c in candidates
+        if c.source in ("gazetteer", "role") or _strip_description(text, c, rules, demonyms)
     ]
     chosen = _resolve_names(text, _select(candidates), reg, lang)
     chosen = _resolve_roles(chosen, reg, _period(published), _sentence_bounds(text, sentences))

@@ -125,6 +125,7 @@ class Entity:
     # Locative preposition per language when the language's rule gets it wrong ("à Singapour", not
     # "en Singapour"); see `Registry.locative`.
     locatives: Mapping[str, str] = field(default_factory=dict)
+    institution: str | None = None  # the concept of a country's institution ("army"), made from lang data
 
     def display_name(self, lang: str | None) -> str:
         return self.names.get(lang or "", self.name)
@@ -198,6 +199,9 @@ class Registry:
             if any(s[:1].islower() for s in written):
                 self._lower_keys.add(key)
         self.max_key_tokens = max((k.count(" ") + 1 for k in self._keys), default=1)
+        self._institutions = {
+            (e.institution, e.country): e.id for e in self._entities.values() if e.institution and e.country
+        }
         self._offices: list[tuple[Office, str]] = [
             (office, e.id) for e in self._entities.values() for office in e.offices
         ]
@@ -384,6 +388,11 @@ class Registry:
         """The country a demonym stands for: demonym("turque", "fr") → Turkey."""
         code = _demonyms(lang).get(name_key(word))
         return self.country(code) if code else None
+
+    def institution(self, concept: str, country: str) -> Entity | None:
+        """A country's institution: institution("army", "TR") → the Turkish army."""
+        entity_id = self._institutions.get((concept, country))
+        return self._entities.get(entity_id) if entity_id else None
 
     def demonym_forms(self, lang: str) -> dict[str, str]:
         """Folded demonym form → ISO code, for `lang`."""
@@ -572,6 +581,42 @@ def _merge(base: Entity, extra: Entity, raw: Mapping[str, Any]) -> Entity:
     return replace(base, **changes)
 
 
+def _institutions(countries: Iterable[Entity]) -> list[Entity]:
+    """One organisation per institution concept of the lang files and country with an English demonym.
+
+    "l'armée turque", "the Turkish army": `[[institution]]` tables give each language's name with the
+    country's demonym (`{adj}` English, `{m}`/`{f}` French masculine/feminine); the id is the slug of
+    the English name (`turkish-army`), as the events stage names the same groups.
+    """
+    names: dict[str, dict[str, str]] = {}  # concept → lang → name template
+    adjectives: dict[str, dict[str, dict[str, str]]] = {}  # lang → code → {"m": …, "f": …}, first listed
+    for lang in available_languages():
+        data = load_rules(lang, "entities")
+        for table in data.get("institution", []):
+            names.setdefault(str(table["concept"]), {})[lang] = str(table["name"])
+        for table in data.get("demonym", []):
+            for item in table.get("forms", []):
+                forms = {"m": str(item["m"]), "f": str(item.get("f") or item["m"])}
+                adjectives.setdefault(lang, {}).setdefault(str(item["country"]), forms)
+    found = []
+    for country in countries:
+        code = country.country
+        english = adjectives.get("en", {}).get(code or "")
+        if code is None or english is None:
+            continue
+        for concept, templates in names.items():
+            if "en" not in templates:
+                continue
+            by_lang = {}
+            for lang, template in templates.items():
+                adjective = adjectives.get(lang, {}).get(code)
+                if adjective is not None:
+                    by_lang[lang] = template.format(adj=adjective["m"], m=adjective["m"], f=adjective["f"])
+            name = by_lang["en"]
+            found.append(Entity(slug(name), name, "organisation", by_lang, country=code, institution=concept))
+    return found
+
+
 def _apply_locatives(by_id: dict[str, Entity], data: Mapping[str, Any], *, where: str) -> None:
     """`[locative.<lang>]`: preposition → the ISO codes or ids whose name's form does not tell it."""
     countries = {e.country: e.id for e in by_id.values() if e.type == "country" and e.country}
@@ -614,6 +659,8 @@ def load_registry(user_file: Path | None = None) -> Registry:
         else:
             entity = _entity_from({"name": base.name, "type": base.type, **raw}, where=str(user_file))
             by_id[base.id] = _merge(base, entity, raw)
+    for entity in _institutions([e for e in countries if e.country]):
+        by_id.setdefault(entity.id, entity)
     _apply_locatives(by_id, shipped, where=str(GAZETTEER_PATH))
     if user_file is not None:
         _apply_locatives(by_id, user_data, where=str(user_file))
