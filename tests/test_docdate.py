@@ -8,8 +8,10 @@ from typing import Any
 import pytest
 
 from chronique.docdate import (
+    INTERVAL_KEY,
     CalendarDate,
     date_document,
+    date_interval,
     find_bylines,
     find_dates,
     guess_language,
@@ -239,6 +241,53 @@ def test_weekday_fit_is_less_sure_than_a_written_year() -> None:
     )
     assert pinned and written and pinned.value == written.value == "2016-08-09"
     assert pinned.confidence < written.confidence
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "interval"),
+    [
+        # A day announced with its weekday lies in the coming week; its year is the one after the
+        # latest year the text names in which 28 September is a Thursday (2017): 22-27 September.
+        (
+            "Poutine se rend, jeudi 28 septembre, en Turquie. Les relations se réchauffent depuis 2016.",
+            "2017-09",
+            ("2017-09-22", "2017-09-27"),
+        ),
+        # The window may straddle two months: an interval, no month.
+        (
+            "Poutine se rendra mardi 3 octobre en Turquie. Les relations se réchauffent depuis 2016.",
+            None,
+            ("2017-09-27", "2017-10-02"),
+        ),
+        # Told as past in the lead: the six days after it.
+        (
+            "Le président russe a rencontré son homologue turc mercredi 3 mai à Sotchi, après 2016.",
+            "2017-05",
+            ("2017-05-03", "2017-05-09"),
+        ),
+        # No year to pin the weekday: nothing.
+        ("Poutine se rend, jeudi 28 septembre, en Turquie pour des discussions avec Erdogan.", None, None),
+    ],
+)
+def test_a_weekday_and_day_bound_the_date(
+    text: str, expected: str | None, interval: tuple[str, str] | None
+) -> None:
+    date, found = date_interval(text, lang="fr")
+    assert (date.value if date else None) == expected
+    assert ((found.earliest.isoformat(), found.latest.isoformat()) if found else None) == interval
+    if date is not None:
+        assert date.granularity is Granularity.MONTH and 0.5 <= date.confidence < 0.6
+
+
+def test_stage_keeps_the_interval_in_meta() -> None:
+    text = "Poutine se rend, jeudi 28 septembre, en Turquie. Les relations se réchauffent depuis 2016."
+    from chronique import timex
+
+    doc = Document(raw=text, source="test", lang="fr")
+    doc.set_layer("timex", timex.detect(text, lang="fr"))  # the tagger tells "se rend" is coming
+    doc = make_docdate(Settings())(doc)
+    assert doc.published is not None and doc.published.value == "2017-09"
+    assert doc.meta[INTERVAL_KEY]["earliest"] == "2017-09-22"
 
 
 def test_timexes_are_used_with_offsets_after_the_prefix() -> None:

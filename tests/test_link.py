@@ -317,6 +317,45 @@ def test_weekday_and_a_dated_source_date_the_document() -> None:
     assert mention.date is not None and mention.date.value == "2017-12-11"
 
 
+@pytest.mark.parametrize(
+    ("words", "recipe", "expected"),
+    [
+        # "last week" of a meeting on Thursday 5 March: the week of 9-15 March, where "Thursday" is the 12th.
+        ("last week", {"kind": "relunit", "cue": "past", "unit": "W"}, "2020-03-12"),
+        ("this week", {"kind": "relunit", "cue": "this", "unit": "W"}, "2020-03-05"),
+        ("yesterday", {"kind": "calendar", "relday": -1}, "2020-03-06"),  # the day after, whatever else
+        ("earlier this month", {"kind": "relunit", "cue": "this", "unit": "M"}, "2020-03"),
+        ("last year", {"kind": "relunit", "cue": "past", "unit": "Y"}, None),  # a year dates no day
+    ],
+)
+def test_relative_expressions_date_the_document(
+    words: str, recipe: dict[str, Any], expected: str | None
+) -> None:
+    text = f"They met {words} in Moscow. Putin spoke by phone on Thursday."
+    value = {"relunit": "XXXX-WXX", "calendar": "XXXX-XX-XX"}[recipe["kind"]]
+    undated = doc(
+        text,
+        source="later",
+        lang="en",
+        events=[{"trigger": "met", "place": MOSCOW, "timex": words}],
+        timexes=[
+            (words, {"value": value, "direction": "past", "anchored": True, "recipe": recipe}),
+            ("Thursday", weekday(4, "past")),
+        ],
+    )
+    dated = doc(
+        "Putin and Erdogan met in Moscow on 5 March 2020.",
+        source="day",
+        lang="en",
+        events=[{"trigger": "met", "place": MOSCOW, "date": "2020-03-05"}],
+    )
+    result = link_documents([undated, dated], resolver=None)
+    date = result.borrowed.get(undated.id)
+    assert (date.value if date is not None else None) == expected
+    if date is not None:
+        assert date.provenance is Provenance.CORPUS and words in date.evidence
+
+
 def test_an_offset_dates_the_document_to_the_month() -> None:
     text = "Il y a un an et demi, Poutine et Erdogan s'étaient retrouvés à Moscou."
     offset = {"value": "P18M", "direction": "past", "recipe": {"kind": "offset", "unit": "Y", "amount": 1.5}}
@@ -365,7 +404,9 @@ def test_a_yearless_day_takes_its_year_from_the_linked_event() -> None:
 @pytest.mark.parametrize(
     ("windows_lo_hi", "expected"),
     [
-        ([("2017-12-05", "2017-12-11")], "2017-12-05"),  # no weekday written: the first day
+        # No weekday written: seven days fit alike, no day is pinned, the month is (#5).
+        ([("2017-12-05", "2017-12-11")], "2017-12"),
+        ([("2017-12-05", "2017-12-07")], "2017-12-06"),  # three days: the middle is within one of each
         ([("2017-12-01", "2018-02-01")], None),  # too wide to say
         ([("2017-12-05", "2017-12-20"), ("2017-12-22", "2017-12-30")], None),  # sources disagree
     ],
@@ -380,6 +421,29 @@ def test_choose_date(windows_lo_hi: list[tuple[str, str]], expected: str | None)
     date = choose_date(windows, None)
     got = date.value if date is not None and date.confidence >= 0.5 else None
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("refs", "expected"),
+    [
+        # Seed 000: "jeudi 28 septembre" coming and "lundi" past fit Monday to Wednesday alike: the middle.
+        ([(4, 28, "future"), (1, None, "past")], "2017-09-26"),
+        ([(1, None, "past")], "2017-09-25"),  # the nearest Monday back
+        ([], "2017-09"),  # nothing to choose among six days: the month
+    ],
+)
+def test_choose_date_reads_every_weekday_written(
+    refs: list[tuple[int, int | None, str]], expected: str
+) -> None:
+    from chronique.link.dating import Window
+
+    window = Window(None, dt.date(2017, 9, 28), "c", "jeudi 28 septembre", "2017-09-28")
+    timexes = [
+        TimexRef("x", "XXXX", direction=d, parts={"weekday": w, **({"day": n, "month": 9} if n else {})})
+        for w, n, d in refs
+    ]
+    date = choose_date([window], None, timexes, interval=(dt.date(2017, 9, 22), dt.date(2017, 9, 27)))
+    assert date is not None and date.value == expected
 
 
 def test_refine_date_uses_the_expression() -> None:
@@ -478,11 +542,12 @@ def test_link_store_keeps_borrowed_dates(tmp_path: Any) -> None:
     with open_store(tmp_path / "t.db") as store:
         store.add([dated])
         link(store)
-        # "lundi" in an undated article says nothing of which Monday until the one visit it fits is known
+        # "lundi" in an undated article says nothing of which Monday until the one visit it fits is known;
+        # then "vendredi" past and "lundi" coming fit Friday 8 to Monday 11 alike: the month, no day.
         store.add([undated])
         assert link(store).borrowed == 1
         (value,) = store.connection.execute("SELECT value FROM borrowed_dates").fetchone()
-        assert value == "2017-12-08"
+        assert value == "2017-12"
 
 
 @pytest.mark.shared

@@ -23,8 +23,10 @@ from dataclasses import replace
 
 from chronique.docdate.bylines import BYLINE_ORDER, Byline, find_bylines
 from chronique.docdate.content import (
+    DateInterval,
     byline_mentions,
     content_date,
+    content_interval,
     detect_timexes,
     find_mentions,
     lead_end,
@@ -38,10 +40,13 @@ from chronique.readers import apply_date_prefix
 from chronique.settings import Settings
 
 __all__ = [
+    "INTERVAL_KEY",
     "MIN_CONFIDENCE",
     "Byline",
     "CalendarDate",
+    "DateInterval",
     "date_document",
+    "date_interval",
     "find_bylines",
     "find_dates",
     "guess_language",
@@ -49,6 +54,8 @@ __all__ = [
     "url_date",
 ]
 
+# `doc.meta` key of the interval of days a document may date from when no day is known (`DateInterval`).
+INTERVAL_KEY = "published_interval"
 # Under this the document stays undated: a confident wrong date is the worst error (#3). The weakest
 # evidence that passes is the month of the latest date reported (0.6) or a day pinned by a weekday fit.
 MIN_CONFIDENCE = 0.5
@@ -97,14 +104,15 @@ def _date_text(
     lang: str | None,
     published: FuzzyDate | None,
     timexes: Sequence[Span] | None,
-) -> FuzzyDate | None:
+) -> tuple[FuzzyDate | None, DateInterval | None]:
+    """The date, and the interval of days the content allows when it gives no day."""
     if published is not None and published.granularity is Granularity.DAY:
-        return published
+        return published, None
     lang = lang if lang and grammar_for(lang) is not None else guess_language(text)
     g = grammar_for(lang) if lang else None
     date = _refine(published, url_date(url))
     if date is not None and date.granularity is Granularity.DAY:
-        return date
+        return date, None
     bylines = find_bylines(byline_text, lang=lang)
     for candidate in _byline_dates(bylines, date):
         if date is None or (candidate.is_finer_than(date) and date.contains(candidate)):
@@ -116,10 +124,14 @@ def _date_text(
         mentions = find_mentions(g, text, timexes)
         mentions += byline_mentions(bylines)
         retrospective = "retrospective" in g.cues and bool(g.cues["retrospective"].search(text))
-        date = _refine(
-            date, content_date(mentions, date, lead_end=lead_end(text), retrospective=retrospective)
-        )
-    return date
+        end = lead_end(text)
+        date = _refine(date, content_date(mentions, date, lead_end=end, retrospective=retrospective))
+        if date is None or date.granularity is not Granularity.DAY:
+            interval = content_interval(mentions, date, lead_end=end, retrospective=retrospective)
+            if interval is not None:
+                # "se rend, jeudi 28 septembre" (2017 by the weekday): from 22 to 27 September, a month.
+                return _refine(date, interval.month()), interval
+    return date, None
 
 
 def date_document(
@@ -136,6 +148,18 @@ def date_document(
     `published` given by the caller wins over it). `timexes` are the tagger's spans over `text` (after
     the prefix); without them the tagger runs here when it is installed.
     """
+    return date_interval(text, url=url, lang=lang, published=published, timexes=timexes)[0]
+
+
+def date_interval(
+    text: str,
+    *,
+    url: str | None = None,
+    lang: str | None = None,
+    published: FuzzyDate | None = None,
+    timexes: Sequence[Span] | None = None,
+) -> tuple[FuzzyDate | None, DateInterval | None]:
+    """`date_document`, with the interval of days the content allows when it pins no day (or None)."""
     body, prefix_date, _ = apply_date_prefix(text)
     if timexes is not None and len(body) != len(text):
         cut = len(text) - len(body)
@@ -152,7 +176,7 @@ def make_docdate(settings: Settings) -> StageFn:
         # Bylines are read in `raw`: the cleaner may have removed them from `text` as page furniture.
         # A document not built by the readers may still carry the crawler's prefix there.
         raw, prefix_date, _ = apply_date_prefix(doc.raw)
-        date = _date_text(
+        date, interval = _date_text(
             raw,
             doc.text,
             url=doc.url,
@@ -160,6 +184,8 @@ def make_docdate(settings: Settings) -> StageFn:
             published=before or prefix_date,
             timexes=doc.layer("timex"),
         )
+        if interval is not None:
+            doc.meta[INTERVAL_KEY] = interval.to_dict()
         if date is None or date == before:
             return doc
         doc.published = date

@@ -17,9 +17,11 @@ from chronique.docdate.grammar import CalendarDate, Grammar, find_in, text_lines
 from chronique.model import FuzzyDate, Granularity, Provenance, Span
 
 __all__ = [
+    "DateInterval",
     "Mention",
     "byline_mentions",
     "content_date",
+    "content_interval",
     "detect_timexes",
     "find_mentions",
     "lead_end",
@@ -42,6 +44,13 @@ MAX_YEAR_GAP = 2
 # "ce même 11 décembre" takes the year of the latest full date when it falls at most this many days
 # after it ("11 décembre 2017" in an embedded tweet); farther, the year is left unknown.
 YEARLESS_WINDOW_DAYS = 31
+# "se rend, jeudi 28 septembre, en Turquie": a day announced with its weekday lies in the coming week, so
+# the article is from the WEEKDAY_WINDOW_DAYS days before it (the convention link/dating.py reads bare
+# weekdays with). Checked on the seeds and dev: every future "weekday + day" was 1-6 days ahead.
+WEEKDAY_WINDOW_DAYS = 6
+# Confidence of such a window (times YEAR_PIN_FACTOR when the year came from the weekday fit): a window
+# is not a day, it only gives a month when it lies inside one.
+WEEKDAY_WINDOW_CONFIDENCE = 0.7
 # The lead is the first line of at least this many words (titles and bylines are shorter).
 LEAD_MIN_WORDS = 12
 # Cues of bylines.toml that name a day relative to the article's, and the days from that day to it.
@@ -159,6 +168,54 @@ def find_mentions(g: Grammar, text: str, timexes: Sequence[Span] | None) -> list
     return sorted(mentions, key=lambda m: m.start)
 
 
+@dataclass(frozen=True, slots=True)
+class DateInterval:
+    """Days the publication may fall on (inclusive), when no single day is known (#3 item 4).
+
+    Stored in `doc.meta["published_interval"]` (`to_dict()`); cross-document dating narrows it.
+    """
+
+    earliest: dt.date
+    latest: dt.date
+    confidence: float
+    evidence: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "earliest": self.earliest.isoformat(),
+            "latest": self.latest.isoformat(),
+            "confidence": round(self.confidence, 3),
+            "evidence": self.evidence,
+        }
+
+    @classmethod
+    def from_dict(cls, data: object) -> DateInterval | None:
+        """The interval stored in a document's meta, or None when absent or malformed."""
+        if not isinstance(data, dict):
+            return None
+        try:
+            return cls(
+                dt.date.fromisoformat(str(data["earliest"])),
+                dt.date.fromisoformat(str(data["latest"])),
+                float(data.get("confidence", 0.0)),
+                str(data.get("evidence", "")),
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def month(self) -> FuzzyDate | None:
+        """The month the whole interval lies in, as a content date, or None."""
+        if (self.earliest.year, self.earliest.month) != (self.latest.year, self.latest.month):
+            return None
+        return FuzzyDate(
+            self.earliest.isoformat()[:7],
+            Granularity.MONTH,
+            Provenance.CONTENT,
+            self.confidence,
+            self.evidence,
+        )
+
+
 def _first_of(date: CalendarDate) -> dt.date:
     return dt.date(date.year or 1, date.month or 1, date.day or 1)
 
@@ -268,6 +325,46 @@ def content_date(
         if bound is None or bound.contains(value):
             return value
     return None
+
+
+def content_interval(
+    mentions: Sequence[Mention], bound: FuzzyDate | None, *, lead_end: int, retrospective: bool
+) -> DateInterval | None:
+    """The days the article may date from, by the days it names with their weekday as coming ("se rend,
+    jeudi 28 septembre": the six days before) or, in the lead, as just past ("a annoncé vendredi 8
+    décembre": the six days after). None when no such day, or when they disagree."""
+    explicit = [m for m in mentions if m.date.year is not None and not m.future]
+    floor = max((_first_of(m.date) for m in explicit), default=None)
+    window = dt.timedelta(days=WEEKDAY_WINDOW_DAYS)
+    lows: list[dt.date] = []
+    highs: list[dt.date] = []
+    evidence: list[str] = []
+    confidence = WEEKDAY_WINDOW_CONFIDENCE
+    for m in mentions:
+        if m.shift is not None or not m.date.weekday or m.date.day is None:
+            continue
+        if not (m.future or (m.past and m.start < lead_end and not retrospective)):
+            continue
+        pinned = pin_year(m.date, bound, floor)
+        day = pinned[0].as_date() if pinned else None
+        if pinned is None or day is None:
+            continue
+        if m.future:
+            lows.append(day - window)
+            highs.append(day - dt.timedelta(days=1))
+        else:
+            lows.append(day)
+            highs.append(day + window)
+        confidence = min(confidence, WEEKDAY_WINDOW_CONFIDENCE * pinned[1])
+        evidence.append(f"{m.text!r} = {day.isoformat()} ({'coming' if m.future else 'just past'})")
+    if not lows:
+        return None
+    lo, hi = max(lows), min(highs)
+    if bound is not None:
+        lo, hi = max(lo, bound.start), min(hi, bound.end)
+    if lo > hi:
+        return None
+    return DateInterval(lo, hi, confidence, "; ".join(evidence))
 
 
 def _content(day: dt.date, confidence: float, evidence: str) -> FuzzyDate:

@@ -13,6 +13,7 @@ may refine the clusters' dates, for a few rounds; figures that disagree across s
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -155,6 +156,14 @@ def link_documents(
     return LinkResult(state, touched, redated, figure_conflicts(all_figures, published))
 
 
+def _own_interval(doc: Document | None) -> tuple[dt.date, dt.date] | None:
+    """The (earliest, latest) days the document's own text allows (`docdate`'s interval), if any."""
+    from chronique.docdate import INTERVAL_KEY, DateInterval
+
+    interval = DateInterval.from_dict(doc.meta.get(INTERVAL_KEY)) if doc is not None else None
+    return (interval.earliest, interval.latest) if interval is not None else None
+
+
 def _date_documents(
     state: LinkState,
     touched: set[str],
@@ -178,10 +187,12 @@ def _date_documents(
         for doc_id in doc_ids:
             doc = by_id.get(doc_id)
             mentions = linker.mentions_of_doc(doc_id)
-            windows = windows_for(mentions, linker)
+            spans = doc.layer("timex") if doc else []
+            recipes = {(s.start, s.end): s.attrs["recipe"] for s in spans if "recipe" in s.attrs}
+            windows = windows_for(mentions, linker, recipes)
             timexes: list[TimexRef] = [timex_ref(doc, s) for s in doc.layer("timex")] if doc else []
             own = state.published.get(doc_id)
-            date = choose_date(windows, own, timexes)
+            date = choose_date(windows, own, timexes, interval=_own_interval(doc))
             if date is None or (
                 own is not None and not date.is_finer_than(own) and own.confidence >= date.confidence
             ):

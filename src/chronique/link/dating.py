@@ -23,6 +23,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from chronique.lang import load_rules
 from chronique.link.cluster import Linker, resolve_date
@@ -42,6 +43,10 @@ __all__ = [
 # Longest window (days) still narrowed to one day. A weekday constraint spans 7 days; two sources
 # intersect to fewer. Wider windows (a yearless day gives half a year) only bound the date.
 DAY_WINDOW_DAYS = 7
+# The weekdays a document writes may fit several days of its window equally well ("lundi" past and
+# "jeudi 28" coming fit 25, 26 and 27 September alike): a day is given only when those days span at
+# most this many days, so that their middle is within one day of each; else the window gives a month.
+MAX_TIED_SPAN_DAYS = 2
 # How far before the event a planned one is announced, or after it a past one is reported, when the
 # document writes a day without its year. News rarely reports a dated day more than months old without
 # its year; tuned on the seeds (002 writes "le 28 septembre" the next day) and kept generous.
@@ -111,7 +116,44 @@ def _duration_days(value: str) -> tuple[float, bool] | None:
     return years * 365.25 + months * 30.44 + weeks * 7 + days, bool(years or months)
 
 
-def _window(m: EventMention, event: FuzzyDate, cluster_id: str) -> Window | None:
+def _monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.isoweekday() - 1)
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def _relative_window(recipe: Mapping[str, Any], event: FuzzyDate) -> tuple[dt.date, dt.date] | None:
+    """Publication days from an expression counted from the publication in days, weeks or months.
+
+    "hier", "aujourd'hui", "demain" (`relday`) of a day-level event: that day minus the offset. "la
+    semaine dernière", "last week" of an event of week W: the week after it; "cette semaine": that week;
+    "le mois dernier", "earlier this month": likewise by months. Years say too little to date a day.
+    """
+    lo_e, hi_e = event.interval()
+    relday = recipe.get("relday")
+    if recipe.get("kind") == "calendar" and isinstance(relday, int) and is_day(event):
+        day = lo_e - dt.timedelta(days=relday)
+        return day, day
+    if recipe.get("kind") != "relunit" or recipe.get("mod"):
+        return None
+    step = {"past": 1, "this": 0, "future": -1}.get(str(recipe.get("cue")))
+    if step is None:
+        return None
+    if recipe.get("unit") == "W" and (hi_e - lo_e).days < 7 and _monday(lo_e) == _monday(hi_e):
+        first = _monday(lo_e) + dt.timedelta(days=7 * step)
+        return first, first + dt.timedelta(days=6)
+    if recipe.get("unit") == "M" and (lo_e.year, lo_e.month) == (hi_e.year, hi_e.month):
+        first = _add_months(lo_e, step)
+        return first, _add_months(first, 1) - dt.timedelta(days=1)
+    return None
+
+
+def _window(
+    m: EventMention, event: FuzzyDate, cluster_id: str, recipe: Mapping[str, Any] | None = None
+) -> Window | None:
     lo_e, hi_e = event.interval()
     direction = _direction(m)
     timex = m.date_timex
@@ -119,6 +161,10 @@ def _window(m: EventMention, event: FuzzyDate, cluster_id: str) -> Window | None
 
     def make(lo: dt.date | None, hi: dt.date | None) -> Window:
         return Window(lo, hi, cluster_id, text or m.sentence_text[:80], event.value)
+
+    relative = _relative_window(recipe, event) if timex is not None and recipe else None
+    if relative is not None:
+        return make(*relative)
 
     duration = _duration_days(timex.offset or timex.value) if timex is not None else None
     if timex is not None and duration is not None and direction in ("past", "future"):
@@ -161,8 +207,16 @@ def _window(m: EventMention, event: FuzzyDate, cluster_id: str) -> Window | None
     return None
 
 
-def windows_for(mentions: Iterable[EventMention], linker: Linker) -> list[Window]:
-    """The publication windows a document's linked mentions give, from the dates other sources give."""
+def windows_for(
+    mentions: Iterable[EventMention],
+    linker: Linker,
+    recipes: Mapping[tuple[int, int], Mapping[str, Any]] | None = None,
+) -> list[Window]:
+    """The publication windows a document's linked mentions give, from the dates other sources give.
+
+    `recipes` maps the document's time expressions (start, end) to their `recipe` in the `timex` layer,
+    which tells "hier" from "aujourd'hui" and "last week" from "this week".
+    """
     windows = []
     for m in mentions:
         cluster_id = linker.cluster_of.get(m.key)
@@ -174,7 +228,9 @@ def windows_for(mentions: Iterable[EventMention], linker: Linker) -> list[Window
         event, _ = resolve_date(cluster.members, exclude_doc=m.doc_id)
         if event is None:
             continue
-        window = _window(m, event, cluster_id)
+        timex = m.date_timex
+        recipe = (recipes or {}).get((timex.start, timex.end)) if timex is not None else None
+        window = _window(m, event, cluster_id, recipe)
         if window is not None:
             windows.append(window)
     return windows
@@ -192,7 +248,13 @@ def _trusted(published: FuzzyDate) -> bool:
 
 
 def _weekday_refs(timexes: Sequence[TimexRef]) -> list[tuple[int, str]]:
-    return [(int(t.parts["weekday"]), t.direction) for t in timexes if t.weekday_only]
+    """The weekdays the document writes without a year ("lundi", "jeudi 28 septembre"), with their
+    direction: each one is read as the nearest such day in its direction."""
+    return [
+        (int(t.parts["weekday"]), t.direction)
+        for t in timexes
+        if t.parts.get("weekday") and not t.parts.get("year")
+    ]
 
 
 def _fit_cost(day: dt.date, refs: Sequence[tuple[int, str]]) -> int:
@@ -206,31 +268,52 @@ def _fit_cost(day: dt.date, refs: Sequence[tuple[int, str]]) -> int:
 
 
 def choose_date(
-    windows: Sequence[Window], published: FuzzyDate | None, timexes: Sequence[TimexRef] = ()
+    windows: Sequence[Window],
+    published: FuzzyDate | None,
+    timexes: Sequence[TimexRef] = (),
+    *,
+    interval: tuple[dt.date, dt.date] | None = None,
 ) -> FuzzyDate | None:
-    """The publication date the windows allow, or None when they say too little or disagree."""
-    if not any(w.tight for w in windows):
+    """The publication date the windows allow, or None when they say too little or disagree.
+
+    `interval` is the document's own (earliest, latest) when its text bounds its date without a day
+    (`docdate.DateInterval`: "se rend, jeudi 28 septembre" → 22–27 September): a tight window of its own.
+    """
+    if not any(w.tight for w in windows) and interval is None:
         return None
+    if not windows:
+        return None  # the document's own interval alone is what docdate already said
     lows = [w.lo for w in windows if w.lo is not None]
     highs = [w.hi for w in windows if w.hi is not None]
     if published is not None and _trusted(published):
         lows.append(published.start)
         highs.append(published.end)
+    if interval is not None:
+        lows.append(interval[0])
+        highs.append(interval[1])
     lo, hi = max(lows), min(highs)
     if lo > hi:
         return None
     evidence = "; ".join(
-        f"{w.expression!r} = {w.event_date} (event {w.cluster_id})" for w in windows if w.tight
+        f"{w.expression!r} = {w.event_date} (event {w.cluster_id})"
+        for w in windows
+        if w.tight or interval is not None
     )
+    if interval is not None:
+        evidence += f"; own text: {interval[0].isoformat()} to {interval[1].isoformat()}"
     width = (hi - lo).days + 1
     if width <= DAY_WINDOW_DAYS:
         refs = _weekday_refs(timexes)
         days = [lo + dt.timedelta(days=i) for i in range(width)]
-        day = min(days, key=lambda d: (_fit_cost(d, refs), d))
-        confidence = next(c for limit, c in _DAY_CONFIDENCE if width <= limit)
-        return FuzzyDate.from_date(
-            day, provenance=Provenance.CORPUS, confidence=confidence, evidence=evidence
-        )
+        costs = {d: _fit_cost(d, refs) for d in days}
+        best = [d for d in days if costs[d] == min(costs.values())]
+        if (best[-1] - best[0]).days <= MAX_TIED_SPAN_DAYS:
+            # The middle of the days that fit equally well is within a day of each of them.
+            day = best[len(best) // 2]
+            confidence = next(c for limit, c in _DAY_CONFIDENCE if width <= limit)
+            return FuzzyDate.from_date(
+                day, provenance=Provenance.CORPUS, confidence=confidence, evidence=evidence
+            )
     if (lo.year, lo.month) == (hi.year, hi.month):
         return FuzzyDate.parse(
             f"{lo.year:04d}-{lo.month:02d}",
