@@ -24,6 +24,7 @@ from chronique.entities import (
     recent_people,
     registry,
 )
+from chronique.errors import SettingsError
 from chronique.model import Document, FuzzyDate, Span
 from chronique.pipeline import Pipeline
 from chronique.readers import read
@@ -119,6 +120,128 @@ def test_office_holders_by_date(
 ) -> None:
     date = dt.date.fromisoformat(day)
     assert [e.name for e in reg.holders(office, country=country, on=(date, date))] == expected
+
+
+def _days(first: str, last: str | None = None) -> tuple[dt.date, dt.date]:
+    return dt.date.fromisoformat(first), dt.date.fromisoformat(last or first)
+
+
+@pytest.mark.parametrize(
+    ("country", "first", "last", "expected"),
+    [
+        ("TR", "2017-05-03", None, ["Recep Tayyip Erdogan"]),  # president, not Binali Yildirim (PM)
+        ("TR", "2010-01-01", None, ["Recep Tayyip Erdogan"]),  # then PM, not Abdullah Gul (president)
+        ("RU", "2017-05-03", None, ["Vladimir Putin"]),  # not Medvedev (PM)
+        ("RU", "2010-06-01", None, ["Dmitry Medvedev", "Vladimir Putin"]),  # the tandem: either
+        ("DE", "2018-06-01", None, ["Angela Merkel"]),  # chancellor, not Steinmeier
+        ("GB", "2021-09-29", None, ["Boris Johnson"]),  # PM, not the Queen
+        ("IT", "2019-06-01", None, ["Giuseppe Conte"]),  # no head of state listed: the PM
+    ],
+)
+def test_leader_by_period(
+    reg: Registry, country: str, first: str, last: str | None, expected: list[str]
+) -> None:
+    assert sorted(e.name for e in reg.holders("leader", country=country, on=_days(first, last))) == expected
+
+
+@pytest.mark.parametrize(
+    ("office", "country", "first", "last", "expected"),
+    [
+        ("head_of_state", "US", "2017-02-01", "2017-02-28", "Donald Trump"),
+        ("head_of_state", "US", "2017-01-01", "2017-01-31", None),  # Obama, then Trump
+        ("head_of_state", "DE", "2017-04-01", "2017-04-30", "Frank-Walter Steinmeier"),
+        ("head_of_state", "DE", "2017-03-01", "2017-03-31", None),  # from the 19th; who before is unknown
+        ("leader", "TR", "2017-01-01", "2017-12-31", "Recep Tayyip Erdogan"),
+        ("leader", "TR", "2014-01-01", "2014-12-31", None),  # PM then president, others on the handover day
+        ("head_of_state", "RU", "2013-01-01", "2019-12-31", "Vladimir Putin"),
+    ],
+)
+def test_sole_holder_covers_the_whole_period(
+    reg: Registry, office: str, country: str, first: str, last: str, expected: str | None
+) -> None:
+    holder = reg.sole_holder(office, country=country, on=_days(first, last))
+    assert (holder.name if holder else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected", "not_expected"),
+    [
+        ("Le dirigeant turc a parlé.", "2017-05", "recep-tayyip-erdogan", "binali-yildirim"),  # month-level
+        ("Le dirigeant turc a parlé.", "2019", "recep-tayyip-erdogan", "binali-yildirim"),  # year-level
+        ("Le président américain a parlé.", "2017-01", None, "barack-obama"),  # holder changed that month
+        ("Le président américain a parlé.", "2017-02", "donald-trump", "barack-obama"),
+        ("Poutine a reçu son homologue turc.", "2017-05-03", "recep-tayyip-erdogan", "binali-yildirim"),
+        ("Medvedev a reçu son homologue turc.", "2017-05-03", "binali-yildirim", "recep-tayyip-erdogan"),
+        ("Hulusi Akar a appelé son homologue russe.", "2020-03-12", "sergei-shoigu", "vladimir-putin"),
+        ("Erdogan a reçu Poutine, son homologue russe.", None, "vladimir-putin", "dmitry-medvedev"),
+        # the office of Jean Dupuis is unknown: only a leader the article names
+        ("Jean Dupuis a reçu son homologue turc.", "2019-06-01", None, "recep-tayyip-erdogan"),
+        ("Le président russe a reçu son homologue turc.", "2019-06-01", "recep-tayyip-erdogan", None),
+        ("Les dirigeants russe et turc ont signé.", "2020-03-05", "recep-tayyip-erdogan", None),
+    ],
+)  # fmt: skip
+def test_leaders_and_counterparts(
+    text: str, published: str | None, expected: str | None, not_expected: str | None
+) -> None:
+    doc = _doc(text, published=published)
+    roles = {str(s.attrs["entity_id"]) for s in doc.layer("entities") if s.attrs["source"] == "role"}
+    assert expected is None or expected in roles, roles
+    assert not_expected not in roles
+    if expected is None:
+        assert not roles
+
+
+@pytest.mark.parametrize(
+    ("entity_id", "lang", "expected"),
+    [
+        ("sochi", "fr", "à Sotchi"),
+        ("turkey", "fr", "en Turquie"),
+        ("vietnam", "fr", "au Vietnam"),
+        ("united-states", "fr", "aux États-Unis"),
+        ("singapore", "fr", "à Singapour"),
+        ("monaco", "fr", "à Monaco"),
+        ("cuba", "fr", "à Cuba"),
+        ("malta", "fr", "à Malte"),
+        ("cyprus", "fr", "à Chypre"),
+        ("madagascar", "fr", "à Madagascar"),
+        ("israel", "fr", "en Israël"),
+        ("cairo", "fr", "au Caire"),
+        ("idlib", "fr", "à Idlib"),
+        ("sochi", "en", "in Sochi"),
+        ("united-states", "en", "in the United States"),
+        ("philippines", "en", "in the Philippines"),
+        ("no-such-place", "fr", "à Trifouillis"),  # unknown: a place of unknown kind, named by the caller
+    ],
+)
+def test_locative(reg: Registry, entity_id: str, lang: str, expected: str) -> None:
+    assert reg.locative(entity_id, lang, name="Trifouillis") == expected
+
+
+def test_user_gazetteer_sets_locatives_and_leaders(tmp_path: Path) -> None:
+    user = tmp_path / "mine.toml"
+    user.write_text(
+        '[[city]]\nname = "Les Sables-d\'Olonne"\ncountry = "FR"\n\n'
+        '[[country]]\ncode = "TR"\nleader = [{ office = ["head_of_state", "head_of_government"] }]\n\n'
+        '[locative.fr]\n"à" = ["OM"]\n',
+        encoding="utf-8",
+    )
+    merged = load_registry(user)
+    assert merged.locative("les-sables-d-olonne", "fr") == "aux Sables-d'Olonne"
+    assert merged.locative("oman", "fr") == "à Oman"
+    day = _days("2017-05-03")
+    assert len(merged.holders("leader", country="TR", on=day)) == 2  # the user says: either office
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[locative.fr]\n"à" = ["atlantis"]\n', encoding="utf-8")
+    with pytest.raises(SettingsError, match="atlantis"):
+        load_registry(bad)
+
+
+def test_institutions_are_registry_organisations(reg: Registry) -> None:
+    army = reg.institution("army", "TR")
+    assert army is not None and (army.id, army.type, army.country) == ("turkish-army", "organisation", "TR")
+    assert army.display_name("fr") == "armée turque"
+    assert reg.resolve("Turkish army", "en") == army
+    assert reg.institution("army", "ZZ") is None
 
 
 def test_user_gazetteer_merges_over_the_shipped_one(tmp_path: Path) -> None:
@@ -224,10 +347,27 @@ def test_helpers_for_events() -> None:
         ("Turkish Defense Minister Hulusi Akar said the talks went on.", {"Hulusi Akar"}),
         ("Silicon Valley Bank collapsed after the FDIC stepped in.", {"Silicon Valley Bank", "FDIC"}),
         ("Luke Shaw scored for England inside two minutes.", {"Luke Shaw", "England"}),
+        ("US-based Silicon Valley Bank collapsed.", {"Silicon Valley Bank"}),
+        ("Shares of Paris-based Harbor Valley Group fell.", {"Harbor Valley Group"}),
+        ("Turkish troops and the Russian military withdrew.", {"Turkish army", "Russian army"}),
     ],
 )
 def test_english_without_a_model(text: str, expected: set[str]) -> None:
-    assert expected <= _names(extract_entities(text, lang="en", settings=RULES_ONLY))
+    names = _names(extract_entities(text, lang="en", settings=RULES_ONLY))
+    assert expected <= names
+    assert not any("-based" in n for n in names)  # a description is no part of a name
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("La semaine dernière l'armée turque a perdu 33 de ses soldats.", {"Turkish army"}),
+        ("Les armées russe et turque organiseront des patrouilles.", {"Russian army", "Turkish army"}),
+        ("L'Armée syrienne libre a attaqué.", {"Free Syrian Army"}),
+    ],
+)
+def test_demonym_and_institution_noun(text: str, expected: set[str]) -> None:
+    assert _names(_doc(text).layer("entities")) == expected
 
 
 def test_extract_is_deterministic() -> None:

@@ -136,6 +136,7 @@ class _LangRules:
     speech_before: tuple[str, ...]
     determiners: frozenset[str]
     contractions: dict[str, str]  # folded contraction → the article it holds ("du" → "le")
+    demonyms_capitalised: bool  # English: a demonym starts with a capital ("us" is no demonym)
     descriptor_suffixes: tuple[str, ...]  # "US-based": a leading word so ending describes the name after it
     descriptor_nouns: frozenset[str]  # "banque (américaine)", "(Swiss) lender": with a demonym, a description
 
@@ -205,6 +206,7 @@ def _lang_rules(lang: str, reg: Registry) -> _LangRules:
         speech_before=speech_before,
         determiners=frozenset(fold(str(w)) for w in data.get("determiners", [])),
         contractions={fold(str(k)): fold(str(v)) for k, v in data.get("contractions", {}).items()},
+        demonyms_capitalised=bool(data.get("demonyms_capitalised", False)),
         descriptor_suffixes=tuple(
             fold(str(w)) for t in data.get("descriptor", []) for w in t.get("suffixes", [])
         ),
@@ -330,11 +332,14 @@ def _title_candidates(text: str, tokens: Sequence[_Token], rules: _LangRules) ->
     return found
 
 
-def _role_candidates(folded: str, rules: _LangRules, reg: Registry, lang: str) -> list[_Candidate]:
+def _role_candidates(text: str, folded: str, rules: _LangRules, reg: Registry, lang: str) -> list[_Candidate]:
     found = []
     forms = reg.demonym_forms(lang)
     for regex, office, country, org in rules.roles:
         for match in regex.finditer(folded):
+            adj_start = match.start("adj") if "adj" in regex.groupindex else -1
+            if rules.demonyms_capitalised and adj_start >= 0 and not text[adj_start].isupper():
+                continue
             code = country
             groups = match.groupdict()
             if groups.get("adj"):
@@ -364,12 +369,16 @@ def _coordinated(folded: str, match: re.Match[str], rules: _LangRules) -> list[t
     return found
 
 
-def _institution_candidates(folded: str, rules: _LangRules, reg: Registry, lang: str) -> list[_Candidate]:
+def _institution_candidates(
+    text: str, folded: str, rules: _LangRules, reg: Registry, lang: str
+) -> list[_Candidate]:
     """A country's institution named by a noun and a demonym: "l'armée turque", "the Russian military"."""
     found = []
     forms = reg.demonym_forms(lang)
     for regex, concept in rules.institutions:
         for match in regex.finditer(folded):
+            if rules.demonyms_capitalised and not text[match.start("adj")].isupper():
+                continue
             code = forms.get(name_key(match.group("adj")))
             entity = reg.institution(concept, code) if code else None
             if entity is not None:
@@ -726,8 +735,8 @@ def extract_entities(
     tokens = _tokens(text)
     parsed = parse(text, lang, settings) if lang in settings.models else []
     candidates = _gazetteer_candidates(text, folded, tokens, reg, lang, rules)
-    candidates += _role_candidates(folded, rules, reg, lang)
-    candidates += _institution_candidates(folded, rules, reg, lang)
+    candidates += _role_candidates(text, folded, rules, reg, lang)
+    candidates += _institution_candidates(text, folded, rules, reg, lang)
     candidates += _title_candidates(text, tokens, rules)
     if parsed:
         candidates += _ner_candidates(text, parsed, rules)
