@@ -119,11 +119,46 @@ def test_show_by_prefix(corpus: Path, db: str) -> None:
     code, out, _ = run("show", singapore["id"][:6], "--db", db)
     assert code == 0
     assert f"id      {singapore['id']}" in out
-    assert "date    2018-06 (prefix, 0.95)" in out
+    assert 'date    2018-06 (month; prefix "date 2018-06", confidence 0.95)' in out
     assert "Donald Trump et Kim Jong-un se sont serré la main" in out and "layers:" in out
     data = json.loads(run("show", singapore["id"], "--db", db, "--json")[1])
     assert data["id"] == singapore["id"] and data["meta"]["date_prefix"] == "2018-06"
     assert data["story"] == {"id": singapore["id"], "documents": []}
+
+
+def test_add_names_sources_to_clean_again_and_clean_reclean_does(
+    tmp_path: Path, db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        Pipeline, "default", classmethod(lambda cls, settings=None, **_: cls(("clean",), settings))
+    )
+    site = tmp_path / "site"
+    site.mkdir()
+
+    def write(number: int) -> None:
+        text = f"Titre {number}\n\nLe Veilleur, l'info autrement\n\nTexte numéro {number} du jour.\n"
+        (site / f"article-{number}.txt").write_text(text, encoding="utf-8")
+
+    for number in range(2):
+        write(number)
+    code, _, err = run("add", str(site), "--db", db)
+    assert code == 0 and "--reclean" not in err  # two documents: no template yet
+    for number in range(2, 5):
+        write(number)
+    code, out, err = run("add", str(site), "--db", db)
+    assert code == 0 and out.startswith("3 added")
+    assert f"{site}: template lines found in this run are in 2+ document(s) stored before" in err
+    assert f"chronique clean --db {db} --reclean {site}" in err
+    code, out, err = run("clean", "--db", db, "--reclean", str(site))
+    assert code == 0 and out.startswith(f"{site}: 5 stored document(s), 2 cleaned again")
+    assert "--relink" in err
+    assert run("clean", "--db", db, "--reclean", str(site), "--quiet") == (0, "", "")
+    shown = [
+        run("show", row["id"], "--db", db)[1] for row in json.loads(run("docs", "--db", db, "--json")[1])
+    ]
+    assert all("[template] Le Veilleur, l'info autrement" in page for page in shown)
+    code, _, err = run("clean", "--db", db, "--reclean", "nowhere")
+    assert code == 1 and "no stored document of source 'nowhere'" in err
 
 
 @pytest.mark.parametrize(

@@ -123,14 +123,11 @@ def clean_command(
 
 
 def _reclean(source: str, db: Path | None, *, quiet: bool) -> None:
-    import sys
-
-    from tqdm import tqdm
-
+    from chronique.cli.ingest import progress_bar
     from chronique.ingest import reclean
 
     settings = settings_from(db)
-    bar = tqdm(unit=" doc", desc="cleaning", file=sys.stderr, disable=quiet or not sys.stderr.isatty())
+    bar = progress_bar("cleaning documents", quiet=quiet)
     try:
         report = reclean(source, settings=settings, progress=lambda n: _advance(bar, n))
     except ChroniqueError as exc:
@@ -142,7 +139,10 @@ def _reclean(source: str, db: Path | None, *, quiet: bool) -> None:
     if not quiet:
         typer.echo(f"{report.summary()} ({settings.db})")
         if report.changed:
-            typer.echo(f"run `chronique link --db {settings.db} --relink` to link the new text", err=True)
+            typer.echo(
+                f"events linked from the old text stay until `chronique link --db {settings.db} --relink`",
+                err=True,
+            )
     if report.failed:
         raise typer.Exit(1)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from collections import Counter
 from typing import Annotated, Any
@@ -12,10 +13,10 @@ import typer
 from chronique.cli.common import DbOption, FormatOption, QuietOption, app, fail, print_rows, settings_from
 from chronique.errors import ChroniqueError
 from chronique.ingest import add
-from chronique.model import Document
+from chronique.model import Document, FuzzyDate
 from chronique.store import Store, open_store
 
-__all__ = ["add_command", "docs_command", "show_command"]
+__all__ = ["add_command", "docs_command", "progress_bar", "show_command"]
 
 DOC_COLUMNS = ("id", "date", "lang", "source", "title", "story")
 
@@ -41,9 +42,7 @@ def add_command(
     Example: chronique add examples/ feed.xml --db news.db
     """
     settings = settings_from(db, workers=workers)
-    from tqdm import tqdm
-
-    bar = tqdm(unit=" doc", desc="adding", file=sys.stderr, disable=quiet or not sys.stderr.isatty())
+    bar = progress_bar("adding documents", quiet=quiet)
     try:
         report = add(paths, settings=settings, progress=lambda n: _advance(bar, n))
     except ChroniqueError as exc:
@@ -65,6 +64,23 @@ def add_command(
             )
     if not report.ok:
         raise typer.Exit(1)
+
+
+def progress_bar(desc: str, *, quiet: bool) -> Any:
+    """A tqdm counter of documents on stderr, off with --quiet or when stderr is not a terminal."""
+    from tqdm import tqdm
+
+    # A terminal that reports a size of 0 × 0 (a pty without a size: `script`, some CI runners) makes
+    # tqdm hide the bar (its row count is taken as -1); shutil falls back to $COLUMNS/$LINES, then 80 × 24.
+    size = shutil.get_terminal_size()
+    return tqdm(
+        unit="",
+        desc=desc,
+        file=sys.stderr,
+        ncols=size.columns,
+        nrows=size.lines,
+        disable=quiet or not sys.stderr.isatty(),
+    )
 
 
 def _advance(bar: Any, n: int) -> None:
@@ -123,6 +139,12 @@ def _layer_summary(doc: Document) -> dict[str, Any]:
     }
 
 
+def _describe_date(date: FuzzyDate) -> str:
+    """'2018-05 (month; prefix "date 2018-05", confidence 0.95)': how precise and how known."""
+    evidence = f' "{date.evidence}"' if date.evidence else ""
+    return f"{date.value} ({date.granularity}; {date.provenance}{evidence}, confidence {date.confidence:g})"
+
+
 @app.command("show")
 def show_command(
     doc_id: Annotated[str, typer.Argument(metavar="ID", help="A document id, or its first digits.")],
@@ -146,11 +168,7 @@ def show_command(
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     out = sys.stdout
-    date = (
-        f"{doc.published} ({doc.published.provenance}, {doc.published.confidence:g})"
-        if doc.published
-        else "-"
-    )
+    date = _describe_date(doc.published) if doc.published else "-"
     for label, value in (
         ("id", doc.id),
         ("source", doc.source),
@@ -174,6 +192,6 @@ def show_command(
     out.write("\nlayers:\n")
     for name, info in _layer_summary(doc).items():
         labels = ", ".join(f"{label} {n}" for label, n in list(info["labels"].items())[:6])
-        out.write(f"  {name:11} {info['spans']:4}  {labels}\n")
+        out.write(f"  {name:11} {info['spans']:4}  {labels}".rstrip() + "\n")
     if not doc.layers:
         out.write("  (none: no stage has run on this document)\n")
