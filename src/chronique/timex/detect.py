@@ -134,6 +134,8 @@ def _interpret(g: Grammar, pattern: Pattern, m: re.Match[str]) -> tuple[str, dic
         recipe["ordinal"] = g.lookup("ordinal", gd["ordinal"])
     if "yearago" in gd:
         recipe["years_back"] = 1
+    if "yearcue" in gd:  # "July last year", "janvier de cette année": the year counted from the dct
+        recipe["yearcue"] = g.lookup("cue", gd["yearcue"]) or g.lookup("this", gd["yearcue"])
     if kind == "century":
         if "roman" in gd:
             recipe["century"] = _roman(gd["roman"])

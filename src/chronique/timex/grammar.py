@@ -109,7 +109,9 @@ def _number_regex(words: list[str]) -> str:
     word = _alternation([w for w in words if w not in _ARTICLES], set())
     article = _alternation([w for w in words if w in _ARTICLES], set()) if _ARTICLES & set(words) else ""
     compound = rf"{word}(?:(?:-|\s+et\s+|\s+and\s+(?!a\s)|\s+){word})*"
-    return rf"(?:\d+(?:[.,]\d+)?(?![\d/])|{compound}" + (f"|{article})" if article else ")")
+    # "5 1/2" is five and a half; a number never starts inside another or a fraction ("1/2" of "5 1/2").
+    digits = r"(?<![\d/.,])\d+(?:[.,]\d+)?(?: 1/2|½)?(?![\d/])"
+    return rf"(?:{digits}|{compound}" + (f"|{article})" if article else ")")
 
 
 @functools.cache

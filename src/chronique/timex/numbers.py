@@ -25,6 +25,9 @@ def parse_number(phrase: str, words: Mapping[str, float]) -> float | None:
     if phrase in words:  # a phrase of its own: "a couple of"
         return words[phrase]
     digits = phrase.replace(",", ".")
+    half = re.fullmatch(r"(\d+)(?: 1/2|½)", digits)  # "5 1/2"
+    if half:
+        return int(half[1]) + 0.5
     if re.fullmatch(r"\d+(?:\.\d+)?", digits):
         return float(digits)
     total = 0.0

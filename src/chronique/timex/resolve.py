@@ -44,8 +44,9 @@ WEEKDAY_YEARS = 6
 # A text that names quarters this often reports quarterly results; then "a year earlier" is a quarter
 # (TempEval-3 train value F1 with 1, 2, 3 mentions: 0.7644, 0.7638, 0.7601).
 QUARTERLY_MENTIONS = 1
-_SENTENCE_END = re.compile(r"(?<=[a-zà-ÿ\d»\")\]])[.!?](?=\s)|\n")
+_SENTENCE_END = re.compile(r"(?<=[a-zà-ÿ\d»\")\]])[.!?](?=\s)|\n|``|''|[\"«»“”]")
 _SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
+_YEAR_STEP = {"past": -1, "this": 0, "future": 1}
 _TIME_UNITS = {"H": "H", "TM": "M", "S": "S"}
 # A clock time this close before a date (", " or " le ") takes that date.
 _CLOCK_GAP = 4
@@ -99,17 +100,28 @@ def _number(value: float) -> str:
     return str(int(value)) if value == int(value) else f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def _duration(amount: float | None, unit: str) -> str:
-    """P18M, PT30.4S, PXY …; fractions go down one unit ("un an et demi" is 18 months)."""
+_SMALLER = {"Y": ("M", 12), "W": ("D", 7), "D": ("H", 24), "H": ("TM", 60), "TM": ("S", 60)}
+
+
+def _duration(amount: float | None, unit: str, *, combined: bool = False) -> str:
+    """P18M, PT30.4S, PXY …; a fraction goes down one unit: "un an et demi" is P18M, or P1Y6M when
+    `combined` (the TempEval-3 English convention: "5 1/2 hours" is PT5H30M)."""
     if unit == "DE":
         unit, amount = "Y", None if amount is None else amount * 10
     elif unit == "CE":
         unit, amount = "Y", None if amount is None else amount * 100
-    if amount is not None and amount != int(amount):
-        smaller = {"Y": ("M", 12), "W": ("D", 7), "D": ("H", 24), "H": ("TM", 60), "TM": ("S", 60)}
-        if unit in smaller and (amount * smaller[unit][1]) == int(amount * smaller[unit][1]):
-            unit, factor = smaller[unit]
-            amount *= factor
+    if amount is not None and amount != int(amount) and unit in _SMALLER:
+        smaller, factor = _SMALLER[unit]
+        rest = (amount - int(amount)) * factor
+        if rest == int(rest):
+            if combined and amount >= 1:
+                whole = f"{int(amount)}{_TIME_UNITS.get(unit, unit)}"
+                part = f"{int(rest)}{_TIME_UNITS.get(smaller, smaller)}"
+                if unit in _TIME_UNITS:
+                    return f"PT{whole}{part}"
+                return f"P{whole}T{part}" if smaller in _TIME_UNITS else f"P{whole}{part}"
+            if (amount * factor) == int(amount * factor):
+                unit, amount = smaller, amount * factor
     count = "X" if amount is None else _number(amount)
     if unit in _TIME_UNITS:
         return f"PT{count}{_TIME_UNITS[unit]}"
@@ -318,7 +330,9 @@ class _Resolver:
         if kind in ("ref", "setword", "durword"):
             return str(recipe.get("value")), False, direction
         if kind == "duration":
-            return _duration(recipe.get("amount"), str(recipe.get("unit"))), False, direction
+            combined = bool(self.g.settings.get("combined_durations"))
+            value = _duration(recipe.get("amount"), str(recipe.get("unit")), combined=combined)
+            return value, False, direction
         if kind == "set":
             return self._set(parts, recipe), False, direction
         if kind == "decade":
@@ -399,7 +413,10 @@ class _Resolver:
         if dct is None:
             return f"{year or 'XXXX'}-Q{ordinal or 'X'}", False, direction
         current = (dct.month - 1) // 3 + 1
-        if ordinal:
+        if recipe.get("yearcue"):  # "last year's third quarter", "last year's quarter"
+            year = dct.year + _YEAR_STEP.get(str(recipe["yearcue"]), 0)
+            quarter = int(ordinal) if ordinal else self._reported_quarter(dct) % 4 + 1
+        elif ordinal:
             quarter = int(ordinal)
             if year is None:
                 year = dct.year if quarter <= current or cue == "future" else dct.year - 1
@@ -442,6 +459,8 @@ class _Resolver:
         time = _time_suffix(parts, recipe)
         anchored = False
         base: dt.date | None = None
+        if year is None and recipe.get("yearcue") and month is not None and dct is not None:
+            year, anchored = dct.year + _YEAR_STEP.get(str(recipe["yearcue"]), 0), True
         if recipe.get("relday") is not None:
             if dct is None:
                 return "XXXX-XX-XX" + time, False, direction
