@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from chronique.clean import line_key
 from chronique.errors import QueryError, StoreError
 from chronique.model import Document, FuzzyDate, Span
 from chronique.store import Store, migrations, open_store
@@ -266,3 +267,22 @@ def test_default_path_comes_from_settings(tmp_path: Path, monkeypatch: pytest.Mo
 def test_memory_store(tmp_path: Path) -> None:
     with Store.open(":memory:") as store:
         assert store.add([doc(SINGAPORE, "sg.txt")]).added == 1
+
+
+def test_template_statistics_count_documents_stored_before_them(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    furniture = "Le Veilleur, l'info autrement"
+    with open_store(path) as store:
+        store.add([doc(f"{furniture}\n\n{text}", f"site/{n}.txt") for n, text in enumerate((SINGAPORE, DMZ))])
+    conn = sqlite3.connect(path)  # as a store written before migration 0022 left it
+    conn.executescript(
+        "DROP TABLE template_documents; DROP TABLE template_lines; DROP TABLE template_sources; "
+        "PRAGMA user_version = 21;"
+    )
+    conn.close()
+    with open_store(path) as store:
+        stats = store.template_stats({"site": [line_key(furniture), line_key("absent")]})
+        assert (stats["site"].documents, stats["site"].lines) == (2, {line_key(furniture): 2})
+        assert len(store.template_documents("site")) == 2
+        store.add([doc(f"{furniture}\n\n{HANOI}", "site/2.txt")])
+        assert store.template_stats({"site": [line_key(furniture)]})["site"].lines == {line_key(furniture): 3}

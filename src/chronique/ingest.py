@@ -273,9 +273,15 @@ def _as_read(doc: Document) -> Document:
     meta = {key: value for key, value in doc.meta.items() if key != "lang_detected"}
     title = None if doc.title == headline(doc.text) else doc.title
     return Document(
-        raw=doc.raw, source=doc.source, url=doc.url, title=title, lang=doc.lang,
-        published=published, meta=meta, id=doc.id,
-    )  # fmt: skip
+        raw=doc.raw,
+        source=doc.source,
+        url=doc.url,
+        title=title,
+        lang=doc.lang,
+        published=published,
+        meta=meta,
+        id=doc.id,
+    )
 
 
 def reclean(

@@ -36,6 +36,9 @@ __all__ = ["AddCounts", "DocumentRow", "Migration", "Store", "migrations", "open
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 # Ids shown to users are 16 hex digits; `chronique show` accepts a prefix of at least this many.
 MIN_ID_PREFIX = 4
+# The migration that creates the template line statistics: documents stored before it are counted
+# when it is applied.
+_TEMPLATE_MIGRATION = 22
 # Host parameters per `IN (…)` query: well under SQLite's limit (32,766 since 3.32, 999 before).
 _SQL_CHUNK = 500
 
@@ -178,6 +181,15 @@ class Store:
                 if self._conn.in_transaction:
                     self._conn.execute("ROLLBACK")
                 raise StoreError(f"{self.path}: migration {migration.name} failed ({exc})") from exc
+        if current and any(m.version == _TEMPLATE_MIGRATION for m in pending):
+            self._count_stored_template_lines()
+
+    def _count_stored_template_lines(self) -> None:
+        """Line statistics of the documents stored before they were kept (migration 0022)."""
+        with self.transaction() as conn:
+            rows = conn.execute("SELECT id, source, url, raw FROM documents ORDER BY seq").fetchall()
+            for doc_id, source, url, raw in rows:
+                self._count_template_lines(Document(raw=raw, source=source, url=url, text=" ", id=doc_id))
 
     @property
     def schema_version(self) -> int:

@@ -1,8 +1,8 @@
 -- Line statistics per source, so that template lines (furniture a site repeats on every page) are
 -- found across runs and batches, not only inside one batch (#2). `source_key` is
 -- `chronique.clean.source_key` (URL host, else folder); a line is counted once per document, by
--- `chronique.clean.line_key` of its normalised text. Filled by `Store.add` for each stored document;
--- documents stored before this migration are not counted.
+-- `chronique.clean.line_key` of its normalised text. Filled by `Store.add` for each stored document,
+-- and for the documents already stored by `Store` right after this migration.
 CREATE TABLE template_sources (
     source_key TEXT PRIMARY KEY,
     documents INTEGER NOT NULL      -- documents of this source counted in template_lines
