@@ -429,3 +429,13 @@ def test_a_place_of_another_clause_does_not_place_the_event(text: str, lang: str
     timex = {"Richter": "2023-02"} if "Richter" in text else {}
     got = events(build(text, lang=lang, timex=timex))
     assert got and got[0]["place"] == place
+
+
+def test_an_agreement_signed_by_the_sponsors_of_these_talks_was_signed_where_they_took_place() -> None:
+    doc = build(
+        "Le 4 mai, Emmanuel Macron et Olaf Scholz, parrains de ces pourparlers, ont signé un accord. "
+        "Une nouvelle série de pourparlers entre la France et l'Allemagne a eu lieu le 3 mai à Berlin.",
+        timex={"Le 4 mai": "2023-05-04", "le 3 mai": "2023-05-03"},
+    )
+    agreement = next(e for e in events(doc) if e["type"] == "agreement")
+    assert (agreement["place"], agreement["date"]) == ("Berlin", "2023-05-04")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from chronique.events.mentions import Mention, ParsedText, Ref, sentence_mentions
+from chronique.events.mentions import Mention, ParsedText, Ref, family, sentence_mentions
 from chronique.events.merge import Event, merge_mentions, to_span
 from chronique.events.rules import EVENT_TYPES, EventRules, event_rules, find_triggers
 from chronique.model import Document, Span
@@ -66,6 +66,21 @@ def _with_ago(text: str, timexes: list[Span], rules: EventRules) -> list[Span]:
     return marked
 
 
+def _recall_venues(mentions: list[Mention]) -> None:
+    """An agreement told with "ces pourparlers" and no place of its own was reached at those talks: the
+    latest meeting told before it with a place, else the first told after (a lead may name the talks
+    only further down)."""
+    for mention in mentions:
+        if not mention.recalls or mention.place is not None:
+            continue
+        talks = [m for m in mentions if family(m.type) == "meeting" and not m.anaphoric and m.place]
+        before = [m for m in talks if m.start < mention.start]
+        after = [m for m in talks if m.start > mention.start]
+        found = before[-1] if before else after[0] if after else None
+        if found is not None and found.place is not None:
+            mention.place = dict(found.place)
+
+
 def extract_events(doc: Document, *, settings: Settings | None = None) -> Document:
     """Fill `doc.layers["events"]` from the text, sentences, timex and entities layers."""
     rules = event_rules(doc.lang)
@@ -103,6 +118,7 @@ def extract_events(doc: Document, *, settings: Settings | None = None) -> Docume
             country_of=lambda place: _country_of(place, gazetteer),
             pair=pair,
         )
+    _recall_venues(mentions)
     events = merge_mentions(mentions, doc, rules)
     doc.set_layer("events", [to_span(event, doc, rules) for event in events])
     return doc

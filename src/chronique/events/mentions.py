@@ -80,6 +80,7 @@ class Mention:
     definite: bool = False  # "l'incendie", "the meeting": may refer to an event told before
     novel: bool = False  # "une nouvelle rencontre": not an event told as past
     persons: int = 0  # how many participants are people
+    recalls: bool = False  # "parrains de ces pourparlers": reached at talks told elsewhere in the document
 
     @property
     def start(self) -> int:
@@ -225,13 +226,17 @@ def sentence_mentions(
     """The event mentions of one sentence.
 
     From the document come `country_ref(name)` (a country's reference), `country_of(ref)` (the country
-    a place lies in, as a list of none or one reference) and `pair(offset)` (the two people last named
+    a place lies in, as a list of none or one reference), and `pair(offset)` (the two people last named
     before `offset`).
     """
     text = doc.text
     triggers = find_triggers(text, rules.lang, sentence.start, sentence.end)
     if not triggers:
         return []
+
+    def _demonstrative(trigger: Trigger) -> bool:
+        start = max(sentence.start, trigger.start - 12)
+        return any(p.search(text, start, trigger.start) for p in rules.anaphor)
 
     def referring(trigger: Trigger) -> bool:
         start = max(sentence.start, trigger.start - 12)
@@ -288,9 +293,13 @@ def sentence_mentions(
         # "reached agreement …, Erdogan said after talks with Putin in Moscow": an agreement out of a
         # meeting of the same clause was reached where the meeting took place.
         venue = next((m.place for m in siblings if m.type == "meeting" and m.place), None)
+        recalls = any(family(t.type) == "meeting" and _demonstrative(t) for t in group.triggers)
         for mention in siblings:
             if mention.type == "agreement" and mention.place is None:
                 mention.place = venue
+                # "les chefs des délégations – parrains de ces pourparlers – ont signé un mémorandum":
+                # signed at the talks the document tells (extract_events gives it their place).
+                mention.recalls = recalls and venue is None
         mentions += siblings
     # A dated statement that reports another event of its sentence is that event's source, not news.
     others = [m for m in mentions if m.type != "statement" and not m.anaphoric]

@@ -25,6 +25,9 @@ LEADER_OFFICES = frozenset({"head_of_state", "head_of_government"})
 # Confidence of an event date read off the document date rather than from its own time expression:
 # the lead of a news article usually tells what happened on the day of publication, not always.
 DOCUMENT_DATE_CONFIDENCE = 0.5
+# How well an undated, unplaced mention fits an event when only one of them names participants: less
+# than any event sharing one of at most MAX_PARTICIPANTS * 2 names (1/8), more than one sharing none.
+NO_PARTICIPANTS_FIT = 0.1
 
 
 # The lead ends with the first sentence of at least this many words that ends like a sentence: the
@@ -126,7 +129,10 @@ def _closeness(mention: Mention, event: Event, published: FuzzyDate | None) -> t
     """How well an undated, unplaced mention fits an event: shared participants, then time to the dct."""
     ours = {_key(r) for r in event.participants}
     theirs = {_key(r) for r in mention.participants}
-    overlap = len(_shared(ours, theirs)) / len(ours | theirs) if ours and theirs else 0.5
+    if ours and theirs:
+        overlap = len(_shared(ours, theirs)) / len(ours | theirs)
+    else:  # an event without participants fits a mention with some less than one sharing them
+        overlap = NO_PARTICIPANTS_FIT if ours or theirs else 0.5
     date = event.date
     if date is None:
         return overlap, float("-inf")
