@@ -356,6 +356,37 @@ def test_relative_expressions_date_the_document(
         assert date.provenance is Provenance.CORPUS and words in date.evidence
 
 
+def test_a_lone_weekday_rejoins_the_event_once_a_source_dates_it_at_its_place() -> None:
+    # At first the one dated visit is placed in Turkey only: "jeudi à Ankara" in an undated article is not
+    # sure enough. Once an article that says "à Ankara le 28 septembre" joins the visit, it is.
+    country = doc(
+        "Poutine se rend en Turquie le 28 septembre 2017.",
+        source="country",
+        events=[{"trigger": "se rend", "place": TURKEY, "date": "2017-09-28", "status": "planned"}],
+    )
+    yearless = doc(
+        "Poutine s'est entretenu avec Erdogan à Ankara le 28 septembre.",
+        source="yearless",
+        events=[{"trigger": "entretenu", "place": ANKARA, "timex": "le 28 septembre"}],
+        timexes=[("le 28 septembre", {"value": "XXXX-09-28", "parts": {"month": 9, "day": 28}})],
+    )
+    weekday_only = doc(
+        "Poutine est arrivé à Ankara jeudi.",
+        source="weekday",
+        events=[{"trigger": "arrivé", "place": ANKARA, "timex": "jeudi"}],
+        timexes=[("jeudi", weekday(4, "past"))],
+    )
+    first = link_documents([country, weekday_only], resolver=None)
+    assert weekday_only.id not in first.borrowed
+    earlier = {d.id: d for d in (country, weekday_only)}
+    result = link_documents(
+        [yearless], state=first.state, resolver=None, load=lambda ids: [earlier[i] for i in ids]
+    )
+    assert _clusters(result) == [sorted([country.id, yearless.id, weekday_only.id])]
+    date = result.borrowed[weekday_only.id]
+    assert (date.value, date.provenance) == ("2017-09-28", Provenance.CORPUS)
+
+
 def test_an_offset_dates_the_document_to_the_month() -> None:
     text = "Il y a un an et demi, Poutine et Erdogan s'étaient retrouvés à Moscou."
     offset = {"value": "P18M", "direction": "past", "recipe": {"kind": "offset", "unit": "Y", "amount": 1.5}}

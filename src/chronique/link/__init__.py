@@ -213,10 +213,34 @@ def _date_documents(
                     frontier |= linker.move(mention)
                 else:
                     frontier.add(linker.replace_mention(mention))
+        frontier |= _rejoin_undated(state, frontier)
         touched |= frontier
         if not frontier:
             break
     return redated
+
+
+def _rejoin_undated(state: LinkState, frontier: set[str]) -> set[str]:
+    """Re-file the lone, undated mentions of undated documents that share a participant with the
+    clusters just (re)dated: "jeudi" in an undated article finds the Thursday visit once another
+    source dates it. Returns the clusters touched."""
+    linker = state.linker
+    keys = {
+        p
+        for c in frontier
+        if c in linker.clusters and linker.clusters[c].date is not None
+        for p in linker.clusters[c].participant_ids
+    }
+    touched: set[str] = set()
+    if not keys:
+        return touched
+    for doc_id, published in sorted(state.published.items(), key=lambda item: item[0]):
+        if published is not None or doc_id in state.borrowed:
+            continue
+        for mention in linker.mentions_of_doc(doc_id):
+            if mention.date is None and mention.participant_ids & keys:
+                touched |= linker.rejoin(mention)
+    return touched
 
 
 def link(store: Any, *, relink: bool = False) -> LinkReport:

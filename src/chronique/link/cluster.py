@@ -294,6 +294,7 @@ class Linker:
         self._index: defaultdict[tuple[str, str, str], set[str]] = defaultdict(set)
         self._all: defaultdict[tuple[str, str], set[str]] = defaultdict(set)
         self._filed: dict[str, list[tuple[str, str, str]]] = {}
+        self._keys_of: dict[str, list[tuple[str, str]]] = {}  # cluster id -> its entries in `_all`
         self._doc_mentions: defaultdict[str, list[str]] = defaultdict(list)  # doc id -> mention keys
         self.gone: set[str] = set()  # clusters emptied by `move` (their stored rows are stale)
         self.comparisons = 0  # candidate checks made, for the benchmark
@@ -317,11 +318,14 @@ class Linker:
         for key in keys:
             self._all[(cluster.family, key)].add(cluster.id)
         self._filed[cluster.id] = filed
+        self._keys_of[cluster.id] = [(cluster.family, key) for key in keys]
 
     def _unfile(self, cluster_id: str) -> None:
         for family, key, bucket in self._filed.pop(cluster_id, []):
             self._index[(family, key, bucket)].discard(cluster_id)
-            self._all[(family, key)].discard(cluster_id)
+        # Apart from its buckets: a cluster with no date and no window is filed under no bucket at all.
+        for entry in self._keys_of.pop(cluster_id, []):
+            self._all[entry].discard(cluster_id)
 
     # Lookups: a subclass backed by the store loads the clusters filed under a key before answering.
 
@@ -407,7 +411,9 @@ class Linker:
     def _own_story(self, m: EventMention) -> set[str]:
         """The clusters that hold other mentions of `m`'s document."""
         return {
-            self.cluster_of[key] for key in self._doc_mentions.get(m.doc_id, ()) if key in self.cluster_of
+            self.cluster_of[key]
+            for key in self._doc_mentions.get(m.doc_id, ())
+            if key in self.cluster_of and key != m.key
         }
 
     def _fits(
@@ -502,6 +508,18 @@ class Linker:
             del self.clusters[old.id]
             self.gone.add(old.id)
         return {old.id} | self.add([mention])
+
+    def rejoin(self, mention: EventMention) -> set[str]:
+        """Re-file a mention that says nothing of when and sits alone, when it now fits one dated event
+        (a cluster dated since it was filed: "jeudi" in an undated article once the Thursday visit to
+        Ankara is dated by another source). Returns the clusters touched (none when nothing changed)."""
+        if not self.is_alone(mention) or not _says_nothing_of_when(mention):
+            return set()
+        own = self.cluster_of[mention.key]
+        fits = [f for f in self._vague_fits(mention) if f[1] != own]
+        if len(fits) != 1:
+            return set()
+        return self.move(mention)
 
     def is_alone(self, mention: EventMention) -> bool:
         """True when the mention is the only member of its cluster."""
