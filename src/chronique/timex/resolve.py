@@ -312,6 +312,7 @@ class _Resolver:
         self.g = g
         self.dct = dct
         self.anchor: dt.date | None = None  # last day-level date of the narrative
+        self.told: tuple[dt.date, str] | None = None  # last date with a year, and its unit (Y, M, D)
         self.quarterly: bool | None = None
         self.directions = directions  # tense directions by span, shared by the resolvers of one text
 
@@ -321,6 +322,8 @@ class _Resolver:
         parts: Mapping[str, Any] = span.attrs.get("parts", {})
         kind = recipe.get("kind", "calendar")
         cue = recipe.get("cue")
+        if cue == "following" and kind != "relunit":
+            cue = "future"  # "the following Monday": ahead
         direction = recipe.get("direction") or (cue if cue in ("past", "future") else None)
         if direction is None and kind in ("calendar", "relunit", "holiday"):
             key = (span.start, span.end)
@@ -365,7 +368,7 @@ class _Resolver:
         if base is None:
             return _unknown(unit), False, direction
         moved, granularity = _move(base, sign * float(amount), unit)
-        if granularity == "Y" and unit == "Y" and self._about_quarters():
+        if granularity == "Y" and unit == "Y" and float(amount) == 1 and self._about_quarters():
             # "a year earlier" in a quarterly report: the reported quarter, that many years back
             index = self._reported_quarter(base) - 4 * round(float(amount))
             return f"{index // 4:04d}-Q{index % 4 + 1}", True, direction
@@ -391,9 +394,16 @@ class _Resolver:
     ) -> tuple[str, bool, str | None]:
         unit = str(recipe.get("unit"))
         step = {"past": -1, "future": 1}.get(str(cue), 0)
+        told = self.told
+        if cue in ("that", "following") and unit in ("Y", "M") and told and (unit == "Y" or told[1] != "Y"):
+            # "later that year", "the following month": the period told last (#3)
+            moved, _ = _move(told[0], 1 if cue == "following" else 0, unit)
+            return _at_granularity(moved, unit), True, direction
         if cue == "that" and self.anchor is not None:
             # "that day", "that week": the period of the day being told, not the document's
             return _at_granularity(self.anchor, unit), True, direction
+        if cue == "following":
+            step = 1
         if self.dct is None:
             return _unknown(unit), False, direction
         if unit == "DE":
@@ -490,6 +500,7 @@ class _Resolver:
                 if dct is None:
                     return f"XXXX-{month:02d}", False, direction
                 year, anchored = _pick_year(dct, month, None, None, direction, cue), True
+            self.told = (dt.date(year, month, 1), "M")
             return f"{year:04d}-{month:02d}", anchored, direction
         elif recipe.get("season"):
             season = str(recipe["season"])
@@ -499,6 +510,7 @@ class _Resolver:
                 year, anchored = _season_year(dct, season, cue), True
             return f"{year:04d}-{season}", anchored, direction
         elif year is not None:
+            self.told = (dt.date(year, 1, 1), "Y")
             return f"{year:04d}", False, direction
         elif weekday is not None:
             if dct is None:
@@ -511,6 +523,7 @@ class _Resolver:
                 return "XXXX-XX-XX" + time, False, direction
             base, anchored = start, True
         self.anchor = base
+        self.told = (base, "D")
         return base.isoformat() + time, anchored, direction
 
 
