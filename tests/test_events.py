@@ -439,3 +439,13 @@ def test_an_agreement_signed_by_the_sponsors_of_these_talks_was_signed_where_the
     )
     agreement = next(e for e in events(doc) if e["type"] == "agreement")
     assert (agreement["place"], agreement["date"]) == ("Berlin", "2023-05-04")
+
+
+def test_a_trigger_after_a_comma_stays_in_the_clause_of_its_verb() -> None:
+    doc = build(
+        "Emmanuel Macron a annoncé mardi qu'il retrouverait Olaf Scholz le 12 mai à Berlin, pour leur "
+        "deuxième sommet.",
+        timex={"mardi": "2023-05-09", "le 12 mai": "2023-05-12"},
+    )
+    summit = next(e for e in events(doc) if e["type"] == "summit")
+    assert (summit["date"], summit["place"], summit["status"]) == ("2023-05-12", "Berlin", "planned")

@@ -359,13 +359,21 @@ def _mention(
     def inside(position: int) -> bool:
         return sentence.start <= position < sentence.end and _in_group(position, group, groups, parsed)
 
+    # Where the mention stands among the sentence's clauses: the trigger of its type, and with a parse the
+    # verb that governs it ("qu'il retrouverait Kim …, pour leur deuxième sommet").
+    typed = next(t for t in types if t.type == event_type)  # "a affirmé … après leur rencontre": the meeting
+    anchors = [(typed.start, typed.end)]
+    if parsed and group.head is not None:
+        head = parsed.start_of(group.head)
+        anchors.append((head, head + len(group.head.text)))
+
     def nearest(position: int, end: int | None = None) -> bool:
         # A clause with a meeting and an agreement: the place and the date go to the nearer trigger;
         # never from a clause that tells of something else ("the war, which stopped in 1953").
         return (
             inside(position)
             and _distance(position, own) <= _distance(position, others)
-            and same_region(text, position, end or position + 1, [(t.start, t.end) for t in types], clauses)
+            and same_region(text, position, end or position + 1, anchors, clauses)
         )
 
     sentence_entities = [e for e in entities if sentence.start <= e.start < sentence.end]
@@ -377,11 +385,8 @@ def _mention(
             text, sentence, own, event_type, rules, parsed, local, timexes, nearest, consumed
         )
     # A capital or a country of another clause acts in nothing here: "(22 h 53 à Paris)".
-    trigger_spans = [(t.start, t.end) for t in types]
     local = [
-        e
-        for e in local
-        if e.label not in PLACE_TYPES or same_region(text, e.start, e.end, trigger_spans, clauses)
+        e for e in local if e.label not in PLACE_TYPES or same_region(text, e.start, e.end, anchors, clauses)
     ]
     mention.participants = _participants(
         text,
