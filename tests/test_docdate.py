@@ -279,6 +279,46 @@ def test_a_weekday_and_day_bound_the_date(
         assert date.granularity is Granularity.MONTH and 0.5 <= date.confidence < 0.6
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "lundi" past and "jeudi 28" coming fit 25-27 September alike: the middle, within a day of each.
+        (
+            "Poutine se rend, jeudi 28 septembre, en Turquie. Les relations se réchauffent depuis 2016. "
+            "Les deux présidents ont eu lundi un entretien téléphonique.",
+            "2017-09-26",
+        ),
+        # Weekdays on one side only say nothing of where in the window: the month.
+        (
+            "Poutine se rend, jeudi 28 septembre, en Turquie. Les relations se réchauffent depuis 2016. "
+            "Il se rendra aussi en Iran mardi.",
+            "2017-09",
+        ),
+    ],
+)
+def test_weekdays_on_both_sides_give_the_day(text: str, expected: str) -> None:
+    from chronique import timex
+
+    date, _ = date_interval(text, lang="fr", timexes=timex.detect(text, lang="fr"))
+    assert date is not None and date.value == expected and date.provenance is Provenance.CONTENT
+
+
+@pytest.mark.parametrize(
+    ("text", "month_day"),
+    [
+        ("Dernière mise à jour à 09h50 le 29/09\nPoutine est arrivé à Ankara jeudi.", (9, 29)),
+        ("Erdogan et Poutine se sont retrouvés à Sotchi ce mercredi 29 septembre.", (9, 29)),
+        ("Erdogan et Poutine se sont retrouvés à Sotchi, le 29 septembre.", None),  # not its own day
+    ],
+)
+def test_a_yearless_own_day_waits_for_a_year(text: str, month_day: tuple[int, int] | None) -> None:
+    from chronique import timex
+
+    date, interval = date_interval(text, lang="fr", timexes=timex.detect(text, lang="fr"))
+    assert date is None  # no year anywhere: the corpus may find it (#5)
+    assert (interval.month_day if interval else None) == month_day
+
+
 def test_stage_keeps_the_interval_in_meta() -> None:
     text = "Poutine se rend, jeudi 28 septembre, en Turquie. Les relations se réchauffent depuis 2016."
     from chronique import timex

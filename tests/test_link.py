@@ -477,6 +477,29 @@ def test_choose_date_reads_every_weekday_written(
     assert date is not None and date.value == expected
 
 
+@pytest.mark.parametrize(
+    ("lo", "hi", "event_date", "expected"),
+    [
+        ("2017-09-28", "2017-10-04", "2017-09-28", "2017-09-29"),  # "jeudi" past, "le 29/09": the 29th
+        ("2017-09-28", None, "2017-09-28", "2017-09-29"),  # after a day-dated event: the first 29/09
+        ("2017-09-30", "2017-10-04", "2017-09-28", None),  # no 29 September in the window: they disagree
+        ("2015-11-01", None, "2015-11", None),  # only after a month-level fact: which year is unknown
+    ],
+)
+def test_choose_date_with_a_yearless_own_day(
+    lo: str, hi: str | None, event_date: str, expected: str | None
+) -> None:
+    from chronique.link.dating import Window
+
+    window = Window(
+        dt.date.fromisoformat(lo), dt.date.fromisoformat(hi) if hi else None, "c", "jeudi", event_date
+    )
+    date = choose_date([window], None, own_day=(9, 29))
+    assert (date.value if date else None) == expected
+    if date is not None:
+        assert date.provenance is Provenance.CORPUS and "own day" in date.evidence
+
+
 def test_refine_date_uses_the_expression() -> None:
     timex = TimexRef("jeudi 28 septembre", "XXXX-09-28", parts={"weekday": 4, "month": 9, "day": 28})
     month = FuzzyDate.parse("2017-09")

@@ -23,6 +23,7 @@ from dataclasses import replace
 
 from chronique.docdate.bylines import BYLINE_ORDER, Byline, find_bylines
 from chronique.docdate.content import (
+    WEEKDAY_WINDOW_CONFIDENCE,
     DateInterval,
     byline_mentions,
     content_date,
@@ -30,6 +31,7 @@ from chronique.docdate.content import (
     detect_timexes,
     find_mentions,
     lead_end,
+    own_day_month,
     pin_year,
 )
 from chronique.docdate.grammar import CalendarDate, find_dates, grammar_for, guess_language
@@ -128,9 +130,15 @@ def _date_text(
         date = _refine(date, content_date(mentions, date, lead_end=end, retrospective=retrospective))
         if date is None or date.granularity is not Granularity.DAY:
             interval = content_interval(mentions, date, lead_end=end, retrospective=retrospective)
+            own = own_day_month(mentions)
+            if own is not None:  # "le 29/09": the day, waiting for a year (cross-document dating)
+                interval = interval or DateInterval(None, None, WEEKDAY_WINDOW_CONFIDENCE, "")
+                evidence = "; ".join(e for e in (interval.evidence, f"{own[2]!r} names its own day") if e)
+                interval = replace(interval, month_day=(own[0], own[1]), evidence=evidence)
             if interval is not None:
-                # "se rend, jeudi 28 septembre" (2017 by the weekday): from 22 to 27 September, a month.
-                return _refine(date, interval.month()), interval
+                # "se rend, jeudi 28 septembre" (2017 by the weekday): from 22 to 27 September, a month,
+                # and the 26th when "lundi" (past) is written too.
+                return _refine(date, interval.day(mentions) or interval.month()), interval
     return date, None
 
 

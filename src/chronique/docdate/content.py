@@ -17,14 +17,17 @@ from chronique.docdate.grammar import CalendarDate, Grammar, find_in, text_lines
 from chronique.model import FuzzyDate, Granularity, Provenance, Span
 
 __all__ = [
+    "MAX_TIED_SPAN_DAYS",
     "DateInterval",
     "Mention",
+    "best_fitting_day",
     "byline_mentions",
     "content_date",
     "content_interval",
     "detect_timexes",
     "find_mentions",
     "lead_end",
+    "own_day_month",
     "pin_year",
 ]
 
@@ -51,6 +54,12 @@ WEEKDAY_WINDOW_DAYS = 6
 # Confidence of such a window (times YEAR_PIN_FACTOR when the year came from the weekday fit): a window
 # is not a day, it only gives a month when it lies inside one.
 WEEKDAY_WINDOW_CONFIDENCE = 0.7
+# The weekdays an article writes may fit several days of its window equally well ("lundi" past and
+# "jeudi 28" coming fit 25, 26 and 27 September alike): a day is given only when those days span at
+# most this many days, so that their middle is within one day of each; else the window gives a month.
+MAX_TIED_SPAN_DAYS = 2
+# Longest interval narrowed to a day by the weekdays written (the week a bare weekday reaches).
+WEEKDAY_FIT_MAX_DAYS = 7
 # The lead is the first line of at least this many words (titles and bylines are shorter).
 LEAD_MIN_WORDS = 12
 # Cues of bylines.toml that name a day relative to the article's, and the days from that day to it.
@@ -170,20 +179,23 @@ def find_mentions(g: Grammar, text: str, timexes: Sequence[Span] | None) -> list
 
 @dataclass(frozen=True, slots=True)
 class DateInterval:
-    """Days the publication may fall on (inclusive), when no single day is known (#3 item 4).
+    """Days the publication may fall on (inclusive; None: unbounded), and the day and month it gives as
+    its own without a year ("le 29/09"), when no single day is known (#3 item 4).
 
     Stored in `doc.meta["published_interval"]` (`to_dict()`); cross-document dating narrows it.
     """
 
-    earliest: dt.date
-    latest: dt.date
+    earliest: dt.date | None
+    latest: dt.date | None
     confidence: float
     evidence: str
+    month_day: tuple[int, int] | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {
-            "earliest": self.earliest.isoformat(),
-            "latest": self.latest.isoformat(),
+            "earliest": self.earliest.isoformat() if self.earliest else None,
+            "latest": self.latest.isoformat() if self.latest else None,
+            "month_day": list(self.month_day) if self.month_day else None,
             "confidence": round(self.confidence, 3),
             "evidence": self.evidence,
         }
@@ -194,17 +206,46 @@ class DateInterval:
         if not isinstance(data, dict):
             return None
         try:
+            earliest, latest, month_day = data.get("earliest"), data.get("latest"), data.get("month_day")
             return cls(
-                dt.date.fromisoformat(str(data["earliest"])),
-                dt.date.fromisoformat(str(data["latest"])),
+                dt.date.fromisoformat(str(earliest)) if earliest else None,
+                dt.date.fromisoformat(str(latest)) if latest else None,
                 float(data.get("confidence", 0.0)),
                 str(data.get("evidence", "")),
+                (int(month_day[0]), int(month_day[1])) if month_day else None,
             )
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, IndexError):
             return None
+
+    def day(self, mentions: Sequence[Mention]) -> FuzzyDate | None:
+        """The day of a short interval that the weekdays the article writes on both sides fit best
+        ("lundi" past and "jeudi 28 septembre" coming, in 22-27 September: 25-27 fit alike, the 26th is
+        within a day of each), or None."""
+        if self.earliest is None or self.latest is None:
+            return None
+        if (self.latest - self.earliest).days + 1 > WEEKDAY_FIT_MAX_DAYS:
+            return None
+        refs = [
+            (m.date.weekday, "future" if m.future else "past" if m.past else "")
+            for m in mentions
+            if m.date.weekday and m.date.year is None
+        ]
+        if not {"past", "future"} <= {direction for _, direction in refs}:
+            return None  # weekdays on one side only pull to an edge of the interval: no day
+        day = best_fitting_day(self.earliest, self.latest, refs)
+        if day is None:
+            return None
+        return FuzzyDate.from_date(
+            day,
+            provenance=Provenance.CONTENT,
+            confidence=self.confidence,
+            evidence=f"{self.evidence}; the weekdays written fit {day.isoformat()}",
+        )
 
     def month(self) -> FuzzyDate | None:
         """The month the whole interval lies in, as a content date, or None."""
+        if self.earliest is None or self.latest is None:
+            return None
         if (self.earliest.year, self.earliest.month) != (self.latest.year, self.latest.month):
             return None
         return FuzzyDate(
@@ -214,6 +255,30 @@ class DateInterval:
             self.confidence,
             self.evidence,
         )
+
+
+def _fit_cost(day: dt.date, refs: Sequence[tuple[int, str]]) -> int:
+    """Days between `day` and the weekdays the article writes, each read in its direction."""
+    cost = 0
+    for weekday, direction in refs:
+        back = (day.isoweekday() - weekday) % 7
+        ahead = (weekday - day.isoweekday()) % 7
+        cost += back if direction == "past" else ahead if direction == "future" else min(back, ahead)
+    return cost
+
+
+def best_fitting_day(lo: dt.date, hi: dt.date, refs: Sequence[tuple[int, str]]) -> dt.date | None:
+    """The day of [lo, hi] that best fits the weekdays written (`refs`: (isoweekday, direction), each
+    read as the nearest such day in its direction), or None when the days that fit best span more than
+    `MAX_TIED_SPAN_DAYS`: then their middle, which is within one day of each, is given."""
+    days = [lo + dt.timedelta(days=i) for i in range((hi - lo).days + 1)]
+    if not days:
+        return None
+    costs = {d: _fit_cost(d, refs) for d in days}
+    best = [d for d in days if costs[d] == min(costs.values())]
+    if (best[-1] - best[0]).days > MAX_TIED_SPAN_DAYS:
+        return None
+    return best[len(best) // 2]
 
 
 def _first_of(date: CalendarDate) -> dt.date:
@@ -365,6 +430,27 @@ def content_interval(
     if lo > hi:
         return None
     return DateInterval(lo, hi, confidence, "; ".join(evidence))
+
+
+def own_day_month(mentions: Sequence[Mention]) -> tuple[int, int, str] | None:
+    """The day and month the article gives as its own without a year ("ce mercredi 29 septembre",
+    "Dernière mise à jour … le 29/09", "hier 8 décembre" → 9 December): (month, day, evidence), or None
+    when it gives none or several. Cross-document dating finds the year."""
+    found: set[tuple[int, int]] = set()
+    evidence = ""
+    for m in mentions:
+        if m.shift is None or m.future or m.date.year is not None:
+            continue
+        if m.date.month is None or m.date.day is None:
+            continue
+        # A leap year, so that 29 February stays a day; the weekday is not checked without the year.
+        own = dt.date(2000, m.date.month, m.date.day) + dt.timedelta(days=m.shift)
+        found.add((own.month, own.day))
+        evidence = m.text
+    if len(found) != 1:
+        return None
+    month, day = found.pop()
+    return month, day, evidence
 
 
 def _content(day: dt.date, confidence: float, evidence: str) -> FuzzyDate:

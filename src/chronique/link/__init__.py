@@ -13,18 +13,20 @@ may refine the clusters' dates, for a few rounds; figures that disagree across s
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chronique.link.cluster import Cluster, DateConflict, Linker, resolve_date
 from chronique.link.dating import choose_date, needs_date, redate_mentions, windows_for
 from chronique.link.figures import FigureConflict, FigureMention, figure_conflicts, figures_of
 from chronique.link.mentions import EventMention, Participant, TimexRef, family_of, mentions_of, timex_ref
 from chronique.model import Document, FuzzyDate
+
+if TYPE_CHECKING:
+    from chronique.docdate import DateInterval
 
 __all__ = [
     "BuildReport",
@@ -156,12 +158,11 @@ def link_documents(
     return LinkResult(state, touched, redated, figure_conflicts(all_figures, published))
 
 
-def _own_interval(doc: Document | None) -> tuple[dt.date, dt.date] | None:
-    """The (earliest, latest) days the document's own text allows (`docdate`'s interval), if any."""
+def _own_interval(doc: Document | None) -> DateInterval | None:
+    """The interval of days the document's own text allows (`docdate.DateInterval`), if any."""
     from chronique.docdate import INTERVAL_KEY, DateInterval
 
-    interval = DateInterval.from_dict(doc.meta.get(INTERVAL_KEY)) if doc is not None else None
-    return (interval.earliest, interval.latest) if interval is not None else None
+    return DateInterval.from_dict(doc.meta.get(INTERVAL_KEY)) if doc is not None else None
 
 
 def _date_documents(
@@ -192,7 +193,14 @@ def _date_documents(
             windows = windows_for(mentions, linker, recipes)
             timexes: list[TimexRef] = [timex_ref(doc, s) for s in doc.layer("timex")] if doc else []
             own = state.published.get(doc_id)
-            date = choose_date(windows, own, timexes, interval=_own_interval(doc))
+            interval = _own_interval(doc)
+            date = choose_date(
+                windows,
+                own,
+                timexes,
+                interval=(interval.earliest, interval.latest) if interval is not None else None,
+                own_day=interval.month_day if interval is not None else None,
+            )
             if date is None or (
                 own is not None and not date.is_finer_than(own) and own.confidence >= date.confidence
             ):

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from chronique.docdate.content import best_fitting_day
 from chronique.lang import load_rules
 from chronique.link.cluster import Linker, resolve_date
 from chronique.link.mentions import EventMention, TimexRef, is_day
@@ -43,10 +44,6 @@ __all__ = [
 # Longest window (days) still narrowed to one day. A weekday constraint spans 7 days; two sources
 # intersect to fewer. Wider windows (a yearless day gives half a year) only bound the date.
 DAY_WINDOW_DAYS = 7
-# The weekdays a document writes may fit several days of its window equally well ("lundi" past and
-# "jeudi 28" coming fit 25, 26 and 27 September alike): a day is given only when those days span at
-# most this many days, so that their middle is within one day of each; else the window gives a month.
-MAX_TIED_SPAN_DAYS = 2
 # How far before the event a planned one is announced, or after it a past one is reported, when the
 # document writes a day without its year. News rarely reports a dated day more than months old without
 # its year; tuned on the seeds (002 writes "le 28 septembre" the next day) and kept generous.
@@ -58,6 +55,10 @@ TRUSTED_CONFIDENCE = 0.5
 # a borrowed month. Borrowed dates are never more confident than the sources they come from.
 _DAY_CONFIDENCE = ((1, 0.8), (3, 0.7), (DAY_WINDOW_DAYS, 0.6))
 _MONTH_CONFIDENCE = 0.6
+# A day from the day and month the document gives as its own ("le 29/09") and the year the windows
+# allow: bounded on both sides, or on one side only (the half-year a yearless date reaches).
+_OWN_DAY_CONFIDENCE = 0.8
+_OWN_DAY_ONE_SIDED_CONFIDENCE = 0.6
 # A month around the middle of a window of up to three months, and the first day of a wider window:
 # guesses, under the 0.5 that `chronique eval timeline` counts as confident.
 _GUESS_CONFIDENCE = 0.4
@@ -257,30 +258,20 @@ def _weekday_refs(timexes: Sequence[TimexRef]) -> list[tuple[int, str]]:
     ]
 
 
-def _fit_cost(day: dt.date, refs: Sequence[tuple[int, str]]) -> int:
-    """Days between `day` and the weekdays the document writes, each read in its direction."""
-    cost = 0
-    for weekday, direction in refs:
-        back = (day.isoweekday() - weekday) % 7
-        ahead = (weekday - day.isoweekday()) % 7
-        cost += back if direction == "past" else ahead if direction == "future" else min(back, ahead)
-    return cost
-
-
 def choose_date(
     windows: Sequence[Window],
     published: FuzzyDate | None,
     timexes: Sequence[TimexRef] = (),
     *,
-    interval: tuple[dt.date, dt.date] | None = None,
+    interval: tuple[dt.date | None, dt.date | None] | None = None,
+    own_day: tuple[int, int] | None = None,
 ) -> FuzzyDate | None:
     """The publication date the windows allow, or None when they say too little or disagree.
 
     `interval` is the document's own (earliest, latest) when its text bounds its date without a day
-    (`docdate.DateInterval`: "se rend, jeudi 28 septembre" → 22–27 September): a tight window of its own.
+    (`docdate.DateInterval`: "se rend, jeudi 28 septembre" → 22–27 September), `own_day` the (month,
+    day) it gives as its own without a year ("le 29/09"): the windows only have to find the year.
     """
-    if not any(w.tight for w in windows) and interval is None:
-        return None
     if not windows:
         return None  # the document's own interval alone is what docdate already said
     lows = [w.lo for w in windows if w.lo is not None]
@@ -289,27 +280,30 @@ def choose_date(
         lows.append(published.start)
         highs.append(published.end)
     if interval is not None:
-        lows.append(interval[0])
-        highs.append(interval[1])
-    lo, hi = max(lows), min(highs)
-    if lo > hi:
-        return None
+        lows += [interval[0]] if interval[0] is not None else []
+        highs += [interval[1]] if interval[1] is not None else []
+    # The windows that bound the date: a finite window, or the bound that ends up binding.
+    lo_all, hi_all = max(lows, default=None), min(highs, default=None)
     evidence = "; ".join(
         f"{w.expression!r} = {w.event_date} (event {w.cluster_id})"
         for w in windows
-        if w.tight or interval is not None
+        if w.tight or (w.lo is not None and w.lo == lo_all) or (w.hi is not None and w.hi == hi_all)
     )
-    if interval is not None:
+    if interval is not None and interval[0] is not None and interval[1] is not None:
         evidence += f"; own text: {interval[0].isoformat()} to {interval[1].isoformat()}"
+    evidence = evidence.lstrip("; ")
+    if own_day is not None:
+        day_events = any(len(w.event_date) == 10 for w in windows)
+        return _own_day_date(lo_all, hi_all, own_day, day_events, evidence)
+    if not lows or not highs or not (any(w.tight for w in windows) or interval is not None):
+        return None
+    lo, hi = max(lows), min(highs)
+    if lo > hi:
+        return None
     width = (hi - lo).days + 1
     if width <= DAY_WINDOW_DAYS:
-        refs = _weekday_refs(timexes)
-        days = [lo + dt.timedelta(days=i) for i in range(width)]
-        costs = {d: _fit_cost(d, refs) for d in days}
-        best = [d for d in days if costs[d] == min(costs.values())]
-        if (best[-1] - best[0]).days <= MAX_TIED_SPAN_DAYS:
-            # The middle of the days that fit equally well is within a day of each of them.
-            day = best[len(best) // 2]
+        day = best_fitting_day(lo, hi, _weekday_refs(timexes))
+        if day is not None:
             confidence = next(c for limit, c in _DAY_CONFIDENCE if width <= limit)
             return FuzzyDate.from_date(
                 day, provenance=Provenance.CORPUS, confidence=confidence, evidence=evidence
@@ -334,6 +328,41 @@ def choose_date(
     # first day allowed is the best guess, and said to be one.
     return FuzzyDate.from_date(
         lo, provenance=Provenance.CORPUS, confidence=_EARLIEST_CONFIDENCE, evidence=evidence
+    )
+
+
+def _own_day_date(
+    lo: dt.date | None, hi: dt.date | None, own_day: tuple[int, int], day_events: bool, evidence: str
+) -> FuzzyDate | None:
+    """The one day of the window with the day and month the document gives as its own ("le 29/09").
+
+    A bound on one side only is taken to reach `YEARLESS_WINDOW_DAYS` (a yearless date names the current
+    half-year, as in `_window`), and only from events dated to the day.
+    """
+    span = dt.timedelta(days=YEARLESS_WINDOW_DAYS)
+    both = lo is not None and hi is not None
+    if lo is not None:
+        first, last = lo, hi if hi is not None else lo + span
+    elif hi is not None:
+        first, last = hi - span, hi
+    else:
+        return None
+    if not both and not day_events:
+        return None
+    month, day = own_day
+    fits = []
+    for year in range(first.year, last.year + 1):
+        try:
+            candidate = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if first <= candidate <= last:
+            fits.append(candidate)
+    if len(fits) != 1:
+        return None
+    confidence = _OWN_DAY_CONFIDENCE if both else _OWN_DAY_ONE_SIDED_CONFIDENCE
+    return FuzzyDate.from_date(
+        fits[0], provenance=Provenance.CORPUS, confidence=confidence, evidence=f"{evidence}; own day"
     )
 
 
