@@ -242,7 +242,7 @@ def test_cli_unknown_language() -> None:
 
 
 KINDS = {"calendar", "range", "relunit", "offset", "duration", "set", "setword", "durword", "ref", "decade"}
-KINDS |= {"century", "quarter", "holiday"}
+KINDS |= {"century", "quarter", "holiday", "half"}
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

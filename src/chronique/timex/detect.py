@@ -119,6 +119,9 @@ def _interpret(g: Grammar, pattern: Pattern, m: re.Match[str]) -> tuple[str, dic
         recipe["direction"] = pattern.direction
     if kind in ("duration", "offset") or (kind == "set" and "num" in gd):
         recipe["amount"] = _amount(g, gd)
+        approximate = g.settings.get("approximate_number")
+        if "num" in gd and approximate and re.search(str(approximate), gd["num"], re.IGNORECASE):
+            recipe.setdefault("mod", "APPROX")  # "une quinzaine de jours": about fifteen
     if "pm" in gd and parts["hour"] is not None and parts["hour"] < 12:
         parts["hour"] += 12  # "3 p.m."
     if parts["hour"] is not None and parts["hour"] < 12 and recipe.get("daypart") in ("AF", "EV"):
@@ -132,6 +135,8 @@ def _interpret(g: Grammar, pattern: Pattern, m: re.Match[str]) -> tuple[str, dic
             recipe["decade"] = digits // 10 if digits >= 1000 else 190 + digits // 10
     if "ordinal" in gd:
         recipe["ordinal"] = g.lookup("ordinal", gd["ordinal"])
+    if "lasthalf" in gd:  # "the last half of 1989"
+        recipe["ordinal"] = 2
     if "yearago" in gd:
         recipe["years_back"] = 1
     if "yearcue" in gd:  # "July last year", "janvier de cette année": the year counted from the dct
@@ -205,22 +210,29 @@ def detect_spans(text: str, lang: str) -> list[Span]:
         pattern = g.patterns[index]
         label, parts, recipe = _interpret(g, pattern, m)
         pieces = [(start, end)]
+        found = m.groupdict()
         if pattern.kind == "range":
             # "du 3 au 5 mars", "1914-1918": two expressions sharing month and year.
-            found = m.groupdict()
-            second = "day2" if found.get("day2") else "year2_full" if found.get("year2_full") else None
+            second = next((k for k in ("day2", "year2_full", "weekday2") if found.get(k)), None)
             if second:
-                first = "day" if second == "day2" else "year"
+                first = {"day2": "day", "year2_full": "year", "weekday2": "weekday"}[second]
                 pieces = [_trim(norm, start, m.end(first)), _trim(norm, m.start(second), end)]
         for piece_index, (s, e) in enumerate(pieces):
             piece_parts = dict(parts)
             if piece_index == 1:
-                found = m.groupdict()
                 if found.get("year2_full"):
                     piece_parts["year"] = _full_year(int(found["year2_full"]), parts["year"])
                 elif found.get("day2"):
                     piece_parts["day"] = _day(found["day2"])
-            attrs = {"rule": pattern.concept, "parts": piece_parts, "recipe": dict(recipe)}
+            piece_recipe = dict(recipe)
+            if piece_index == 0 and found.get("weekday2"):
+                ends = (g.lookup("weekday", found["weekday"]), g.lookup("weekday", found["weekday2"]))
+                piece_recipe["range_days"] = (int(ends[1]) - int(ends[0])) % 7
+            if piece_index == 1 and found.get("weekday2"):
+                # "du lundi au vendredi": the second weekday is the first one on or after the first
+                piece_parts["weekday"] = g.lookup("weekday", found["weekday2"])
+                piece_recipe["range_end"] = True
+            attrs = {"rule": pattern.concept, "parts": piece_parts, "recipe": piece_recipe}
             spans.append(Span(s, e, label, attrs))
     spans.sort(key=lambda s: (s.start, s.end))
     return spans

@@ -313,11 +313,18 @@ class _Resolver:
         self.dct = dct
         self.anchor: dt.date | None = None  # last day-level date of the narrative
         self.told: tuple[dt.date, str] | None = None  # last date with a year, and its unit (Y, M, D)
+        self.previous: dt.date | None = None  # the day of the span just resolved, if it was a day
         self.quarterly: bool | None = None
         self.directions = directions  # tense directions by span, shared by the resolvers of one text
 
     def value(self, span: Span) -> tuple[str, bool, str | None]:
         """(TIMEX3 value, anchored, direction) of one span."""
+        found = self._value(span)
+        day = re.match(r"(\d{4})-(\d\d)-(\d\d)", found[0])
+        self.previous = dt.date(int(day[1]), int(day[2]), int(day[3])) if day else None
+        return found
+
+    def _value(self, span: Span) -> tuple[str, bool, str | None]:
         recipe: Mapping[str, Any] = span.attrs.get("recipe", {})
         parts: Mapping[str, Any] = span.attrs.get("parts", {})
         kind = recipe.get("kind", "calendar")
@@ -325,7 +332,7 @@ class _Resolver:
         if cue == "following" and kind != "relunit":
             cue = "future"  # "the following Monday": ahead
         direction = recipe.get("direction") or (cue if cue in ("past", "future") else None)
-        if direction is None and kind in ("calendar", "relunit", "holiday"):
+        if direction is None and kind in ("calendar", "relunit", "holiday", "range", "half"):
             key = (span.start, span.end)
             if key not in self.directions:
                 self.directions[key] = direction_of(self.text, span, self.g)
@@ -348,6 +355,8 @@ class _Resolver:
             return self._relunit(recipe, cue, direction)
         if kind == "quarter":
             return self._quarter(parts, recipe, cue, direction)
+        if kind == "half":
+            return self._half(parts, recipe, direction)
         if kind == "holiday":
             return self._holiday(parts, recipe, cue, direction)
         return self._calendar(parts, recipe, cue, direction)
@@ -438,6 +447,20 @@ class _Resolver:
         year = int(year) - int(recipe.get("years_back", 0))
         return f"{year:04d}-Q{quarter}", True, direction
 
+    def _half(
+        self, parts: Mapping[str, Any], recipe: Mapping[str, Any], direction: str | None
+    ) -> tuple[str, bool, str | None]:
+        """ "le premier semestre 2017", "the last half of 1989" → YYYY-H1, YYYY-H2."""
+        half, year = int(recipe.get("ordinal") or 1), parts.get("year")
+        if year is not None:
+            return f"{int(year):04d}-H{half}", False, direction
+        if self.dct is None:
+            return f"XXXX-H{half}", False, direction
+        year = self.dct.year
+        if half == 2 and self.dct.month <= 6 and direction == "past":
+            year -= 1  # "au second semestre, les ventes ont reculé" told in spring: last year's
+        return f"{year:04d}-H{half}", True, direction
+
     def _holiday(
         self, parts: Mapping[str, Any], recipe: Mapping[str, Any], cue: Any, direction: str | None
     ) -> tuple[str, bool, str | None]:
@@ -512,10 +535,18 @@ class _Resolver:
         elif year is not None:
             self.told = (dt.date(year, 1, 1), "Y")
             return f"{year:04d}", False, direction
+        elif weekday is not None and recipe.get("range_end") and self.previous is not None:
+            # "du lundi au vendredi": the end of the range is on or after its start
+            base, anchored = (
+                self.previous + dt.timedelta(days=(weekday - self.previous.isoweekday()) % 7),
+                True,
+            )
         elif weekday is not None:
             if dct is None:
                 return f"XXXX-WXX-{weekday}" + time, False, direction
-            base, anchored = _weekday_date(dct, int(weekday), cue, direction), True
+            # a range told in the past ends by the document date: "a neigé de mardi à jeudi"
+            end_by = dct - dt.timedelta(days=int(recipe.get("range_days", 0))) if direction == "past" else dct
+            base, anchored = _weekday_date(end_by, int(weekday), cue, direction), True
         else:
             # a day part or a clock time alone: "ce soir" is today, "la nuit" the day being told
             start = dct if cue == "this" or self.anchor is None else self.anchor
@@ -586,7 +617,9 @@ def resolve_spans(text: str, spans: list[Span], g: Grammar, dct: dt.date | Fuzzy
     return out
 
 
-_CALENDAR_VALUE = re.compile(r"(\d{4})(?:-(?:(\d{2})(?:-(\d{2}))?|W(\d{2})(-WE)?|Q([1-4])|(SP|SU|FA|WI)))?")
+_CALENDAR_VALUE = re.compile(
+    r"(\d{4})(?:-(?:(\d{2})(?:-(\d{2}))?|W(\d{2})(-WE)?|Q([1-4])|(SP|SU|FA|WI)|H([12])))?"
+)
 
 
 def _value_interval(value: str) -> tuple[dt.date, dt.date] | None:
@@ -610,6 +643,12 @@ def _value_interval(value: str) -> tuple[dt.date, dt.date] | None:
             return first, _shift_months(first, 3) - dt.timedelta(days=1)
         if m[7]:
             return FuzzyDate.parse(f"{year:04d}-{m[7]}").interval()
+        if m[8]:
+            return (
+                (dt.date(year, 1, 1), dt.date(year, 6, 30))
+                if m[8] == "1"
+                else (dt.date(year, 7, 1), dt.date(year, 12, 31))
+            )
     except ValueError:
         return None
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
