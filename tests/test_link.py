@@ -387,6 +387,32 @@ def test_a_lone_weekday_rejoins_the_event_once_a_source_dates_it_at_its_place() 
     assert (date.value, date.provenance) == ("2017-09-28", Provenance.CORPUS)
 
 
+@pytest.mark.parametrize(
+    ("event_date", "expected"),
+    [
+        ("2020-03-05", "2020-03"),  # told without a time expression: a few days after, a month guessed
+        ("2020-03-31", None),  # the few days after may be April: nothing
+    ],
+)
+def test_a_main_event_told_without_time_gives_a_month_guess(event_date: str, expected: str | None) -> None:
+    undated = doc(
+        "Erdogan et Poutine ont eu un tête-à-tête de trois heures à Moscou.",
+        source="undated",
+        events=[{"trigger": "tête-à-tête", "place": MOSCOW}],
+    )
+    dated = doc(
+        "Putin and Erdogan met in Moscow.",
+        source="day",
+        lang="en",
+        events=[{"trigger": "met", "place": MOSCOW, "date": event_date}],
+    )
+    result = link_documents([dated, undated], resolver=None)
+    date = result.borrowed.get(undated.id)
+    assert (date.value if date else None) == expected
+    if date is not None:
+        assert date.confidence < 0.5 and "guess" in date.evidence
+
+
 def test_an_offset_dates_the_document_to_the_month() -> None:
     text = "Il y a un an et demi, Poutine et Erdogan s'étaient retrouvés à Moscou."
     offset = {"value": "P18M", "direction": "past", "recipe": {"kind": "offset", "unit": "Y", "amount": 1.5}}

@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from chronique.docdate.content import best_fitting_day
@@ -44,6 +44,9 @@ __all__ = [
 # Longest window (days) still narrowed to one day. A weekday constraint spans 7 days; two sources
 # intersect to fewer. Wider windows (a yearless day gives half a year) only bound the date.
 DAY_WINDOW_DAYS = 7
+# News reports its main event within this many days when it says nothing of when (dev and seeds: 0-2
+# days for every main event told without a time expression). Gives a month at guess confidence only.
+MAIN_NEWS_LAG_DAYS = 2
 # How far before the event a planned one is announced, or after it a past one is reported, when the
 # document writes a day without its year. News rarely reports a dated day more than months old without
 # its year; tuned on the seeds (002 writes "le 28 septembre" the next day) and kept generous.
@@ -79,6 +82,9 @@ class Window:
     cluster_id: str
     expression: str
     event_date: str
+    # A guess rather than a reading: the few days after a main event the document reports without any
+    # time expression (news follows its main event). Only a month comes of guesses alone.
+    prior: bool = False
 
     @property
     def tight(self) -> bool:
@@ -177,6 +183,9 @@ def _window(
         return make(lo_e - offset - slack, hi_e - offset + slack)
     if timex is not None and not timex.fits(event):
         return None  # the expression does not fit the date the others give: one of them is wrong
+    if timex is None and m.main and direction == "past" and is_day(event):
+        lag = dt.timedelta(days=MAIN_NEWS_LAG_DAYS)
+        return Window(lo_e, hi_e + lag, cluster_id, m.sentence_text[:80], event.value, prior=True)
     if timex is None or (timex.has_year and not timex.weekday_only):
         if direction == "past":
             return make(lo_e, None)
@@ -274,6 +283,10 @@ def choose_date(
     """
     if not windows:
         return None  # the document's own interval alone is what docdate already said
+    firm = [w for w in windows if not w.prior]
+    guessed = not any(w.tight for w in firm) and interval is None and own_day is None
+    if not guessed:  # a guess only keeps the bound it rests on: reported after the event
+        windows = [w if not w.prior else replace(w, hi=None, prior=False) for w in windows]
     lows = [w.lo for w in windows if w.lo is not None]
     highs = [w.hi for w in windows if w.hi is not None]
     if published is not None and _trusted(published):
@@ -300,6 +313,15 @@ def choose_date(
     lo, hi = max(lows), min(highs)
     if lo > hi:
         return None
+    if guessed:
+        if (lo.year, lo.month) != (hi.year, hi.month):
+            return None
+        return FuzzyDate.parse(
+            f"{lo.year:04d}-{lo.month:02d}",
+            provenance=Provenance.CORPUS,
+            confidence=_GUESS_CONFIDENCE,
+            evidence=f"{evidence} (reported within {MAIN_NEWS_LAG_DAYS} days: a guess)",
+        )
     width = (hi - lo).days + 1
     if width <= DAY_WINDOW_DAYS:
         day = best_fitting_day(lo, hi, _weekday_refs(timexes))
