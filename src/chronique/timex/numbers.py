@@ -44,8 +44,8 @@ def parse_number(phrase: str, words: Mapping[str, float]) -> float | None:
             current = 0
         elif value == 100:
             current = max(current, 1) * value
-        elif value == 20 and 1 < previous < 10 and current == previous:
-            current = current * 20  # quatre-vingts
+        elif value == 20 and 1 < previous < 10:
+            current += previous * 19  # quatre-vingts, mil neuf cent quatre-vingt-dix: the 4 was × 20
         else:
             current += value
         previous = value
