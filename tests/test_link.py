@@ -413,6 +413,32 @@ def test_a_main_event_told_without_time_gives_a_month_guess(event_date: str, exp
         assert date.confidence < 0.5 and "guess" in date.evidence
 
 
+def test_a_yearless_day_with_its_weekday_is_read_as_a_weekday() -> None:
+    # "mercredi 3 mai" (past) names a day of the week before the publication, as "mercredi" would; without
+    # its weekday, "le 3 mai" only says "within half a year after" (a first-day guess).
+    timexes = {
+        "mercredi 3 mai": {"value": "XXXX-05-03", "parts": {"weekday": 3, "month": 5, "day": 3}},
+        "le 3 mai": {"value": "XXXX-05-03", "parts": {"month": 5, "day": 3}},
+    }
+    dated = doc(
+        "Poutine et Erdogan à Sotchi le 3 mai 2017.",
+        source="day",
+        events=[{"trigger": "Poutine", "place": SOCHI, "date": "2017-05-03"}],
+    )
+    confidences = {}
+    for words, attrs in timexes.items():
+        undated = doc(
+            f"Poutine et Erdogan ont tenu {words} une conférence à Sotchi.",
+            source=words,
+            events=[{"trigger": "conférence", "place": SOCHI, "timex": words}],
+            timexes=[(words, {**attrs, "direction": "past"})],
+        )
+        date = link_documents([dated, undated], resolver=None).borrowed[undated.id]
+        assert date.value == "2017-05-03"
+        confidences[words] = date.confidence
+    assert confidences["le 3 mai"] < 0.5 <= confidences["mercredi 3 mai"]
+
+
 def test_an_offset_dates_the_document_to_the_month() -> None:
     text = "Il y a un an et demi, Poutine et Erdogan s'étaient retrouvés à Moscou."
     offset = {"value": "P18M", "direction": "past", "recipe": {"kind": "offset", "unit": "Y", "amount": 1.5}}

@@ -192,7 +192,8 @@ def _window(
         if direction == "future":
             return make(None, hi_e)
         return None
-    if timex.weekday_only:
+    if timex.weekday_only or (timex.yearless and timex.parts.get("weekday")):
+        # "mercredi 3 mai" names its weekday as "mercredi" does: a day of the week around the publication.
         if not is_day(event):
             return None
         day = lo_e
