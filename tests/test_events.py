@@ -449,3 +449,68 @@ def test_a_trigger_after_a_comma_stays_in_the_clause_of_its_verb() -> None:
     )
     summit = next(e for e in events(doc) if e["type"] == "summit")
     assert (summit["date"], summit["place"], summit["status"]) == ("2023-05-12", "Berlin", "planned")
+
+
+def test_y_and_il_stand_for_the_place_and_the_person_named_before() -> None:
+    doc = build(
+        "Olaf Scholz a ensuite rejoint Berlin en voiture. Il doit y retrouver Emmanuel Macron mercredi pour "
+        "leur deuxième sommet.",
+        timex={"mercredi": "2023-05-10"},
+    )
+    [summit] = events(doc)
+    assert (summit["place"], summit["participants"]) == ("Berlin", ["Emmanuel Macron", "Olaf Scholz"])
+
+
+def test_there_stands_for_the_place_named_before() -> None:
+    doc = build(
+        "Joe Biden flew to Naples on Monday. He will meet Olaf Scholz there on Wednesday.",
+        lang="en",
+        timex={"Monday": "2023-05-08", "Wednesday": "2023-05-10"},
+    )
+    meeting = next(e for e in events(doc) if e["type"] == "meeting")
+    assert (meeting["place"], meeting["participants"]) == ("Naples", ["Joe Biden", "Olaf Scholz"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Discussing a country is no meeting in it (#4: "revenus sur les dossiers de la Syrie").
+        "Emmanuel Macron et Olaf Scholz ont tenu des discussions sur la France mardi.",
+        "Lors de leur rencontre mardi, Macron et Scholz sont revenus sur les dossiers de la Chine.",
+    ],
+)
+def test_a_topic_is_no_place(text: str) -> None:
+    [meeting] = events(build(text, timex={"mardi": "2023-05-09"}))
+    assert (meeting["type"], meeting["place"], meeting["date"]) == ("meeting", None, "2023-05-09")
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("The summit of Joe Biden and Xi Jinping ended on Tuesday without a deal.", "agreement"),
+        ("The second summit between Joe Biden and Xi Jinping collapsed on Tuesday.", "economy"),
+        ("Joe Biden has agreed to meet Xi Jinping in Naples, an aide said on Tuesday.", "agreement"),
+    ],
+)
+def test_what_did_not_happen_or_is_something_else_is_no_such_event(text: str, absent: str) -> None:
+    got = events(build(text, lang="en", timex={"Tuesday": "2023-05-09"}))
+    assert got and absent not in {e["type"] for e in got}
+
+
+def test_a_planned_event_is_not_dated_by_the_report_of_it() -> None:
+    doc = build(
+        "Joe Biden has agreed to meet Xi Jinping, an aide told reporters on Tuesday.",
+        lang="en",
+        timex={"Tuesday": "2023-05-09"},
+    )
+    [meeting] = events(doc)
+    assert (meeting["status"], meeting["date"]) == ("planned", None)
+
+
+def test_unable_to_agree_is_denied() -> None:
+    doc = build(
+        "Joe Biden and Xi Jinping were unable to agree on Tuesday.",
+        lang="en",
+        timex={"Tuesday": "2023-05-09"},
+    )
+    assert [e["status"] for e in events(doc) if e["type"] == "agreement"] == ["denied"]

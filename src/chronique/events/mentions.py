@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from chronique.events.anaphora import subject_person, there_place
 from chronique.events.clauses import Region, regions, same_region
 from chronique.events.rules import EventRules, Trigger, find_triggers
 from chronique.figures import find_figures
@@ -57,6 +58,8 @@ SITE_TYPES = frozenset({"disaster"})
 _PLACE_RANK = {"city": 0, "place": 1, "region": 2, "country": 3}
 # Types whose participants are people: without one, "la rencontre" refers to a meeting told before.
 PERSON_TYPES = frozenset({"meeting", "visit", "phone_call"})
+# Types told with "y", "there" and "il" for a place and a person named before: meetings and journeys.
+ANAPHORA_TYPES = frozenset({"meeting", "visit", "summit"})
 # A phone call joins two places; the city in the dateline is not its place.
 PLACELESS_TYPES = frozenset({"phone_call"})
 # At most this many participants per mention: more means the clause is a list, not the event's cast
@@ -404,6 +407,8 @@ def _mention(
         mention,
         consumed,
     )
+    if event_type in ANAPHORA_TYPES:
+        _resolve_anaphora(doc, sentence, types, rules, entities, mention)
     mention.persons = sum(1 for p in mention.participants if p.get("type") == PERSON)
     for p in mention.participants:
         p.pop("type", None)
@@ -411,6 +416,13 @@ def _mention(
     mention.timex = _timex(text, sentence, own, rules, timexes, nearest, doc.published)
     if mention.timex is not None:
         mention.date = _date_of(mention.timex, doc.published)
+    published = doc.published
+    if mention.date is not None and published is not None and mention.date.end < published.start:
+        # "Trump has agreed to meet Kim by May, Chung told reporters on Thursday": an event told as
+        # planned lies ahead; a past date of its sentence is the report's.
+        own_clause = _Group(types, group.head, group.tokens, group.starts)
+        if _clause_cue(text, sentence, own_clause, rules) == "planned":
+            mention.timex, mention.date = None, None
     if mention.date is None and all(t.rule.needs_timex for t in group.triggers if t.type == event_type):
         return None  # an undated "a déclaré que", "des centaines de milliers de morts": not news events
     mention.status = _status(text, sentence, own, rules, mention, doc)
@@ -433,6 +445,24 @@ def _mention(
         mention.anaphoric = mention.definite
         return mention if mention.definite else None
     return mention
+
+
+def _resolve_anaphora(
+    doc: Document,
+    sentence: Span,
+    types: list[Trigger],
+    rules: EventRules,
+    entities: Sequence[Span],
+    mention: Mention,
+) -> None:
+    """ "Il doit y retrouver Donald Trump": the place of "y" and the person of "il" (events/anaphora.py)."""
+    for trigger in types:
+        if mention.place is None and mention.type not in PLACELESS_TYPES:
+            mention.place = there_place(doc, sentence, trigger, rules, entities)
+        person = subject_person(doc, sentence, trigger, rules, entities)
+        known = {str(p.get("entity_id") or p.get("name")) for p in mention.participants}
+        if person is not None and str(person.get("entity_id") or person.get("name")) not in known:
+            mention.participants.insert(0, {**person, "type": PERSON})
 
 
 def _place(
@@ -742,16 +772,21 @@ def _date_of(timex: Span, published: FuzzyDate | None = None) -> FuzzyDate | Non
         return None
 
 
-def _status(
-    text: str, sentence: Span, group: _Group, rules: EventRules, mention: Mention, doc: Document
-) -> str:
+def _clause_cue(text: str, sentence: Span, group: _Group, rules: EventRules) -> str | None:
+    """`planned` or `denied` when the clause of `group` holds a cue for it."""
     if group.tokens:  # the words of its clause, when the parse split the sentence into several
         clause = " ".join(t.text for t in sorted(group.tokens, key=lambda t: t.i))
     else:
         # Otherwise cues are looked for next to the trigger: "are expected to meet", not the "will" of
         # another clause of the sentence.
         clause = text[max(sentence.start, group.start - STATUS_WINDOW) : min(sentence.end, group.end + 10)]
-    cue = rules.status_cue(clause)
+    return rules.status_cue(clause)
+
+
+def _status(
+    text: str, sentence: Span, group: _Group, rules: EventRules, mention: Mention, doc: Document
+) -> str:
+    cue = _clause_cue(text, sentence, group, rules)
     if cue == "denied":
         return "denied"
     published = doc.published

@@ -70,6 +70,8 @@ class EventRules:
     determiners: frozenset[str]
     not_event_date: tuple[re.Pattern[str], ...]
     clauses: tuple[tuple[str, re.Pattern[str]], ...]  # (kind, opener) of events/clauses.py
+    there: tuple[tuple[bool, re.Pattern[str]], ...]  # (after the trigger?, "y" / "there" cue)
+    pronoun: tuple[re.Pattern[str], ...]  # a subject pronoun before a trigger ("il doit y retrouver")
     demonym_phrases: tuple[DemonymPhrase, ...]
     demonyms: tuple[tuple[re.Pattern[str], str, str], ...]  # (pattern, country, adjective)
     metonyms: dict[str, str]  # canonical name → country
@@ -193,6 +195,8 @@ def event_rules(lang: str | None) -> EventRules:
         determiners=frozenset(word for rule in data.get("place", []) for word in rule.get("determiners", [])),
         not_event_date=tuple(_compile(rule["pattern"]) for rule in data.get("not_event_date", [])),
         clauses=tuple((rule["kind"], _compile(rule["pattern"])) for rule in data.get("clause", [])),
+        there=tuple((bool(rule.get("follows")), _compile(rule["pattern"])) for rule in data.get("there", [])),
+        pronoun=tuple(_compile(rule["pattern"]) for rule in data.get("pronoun", [])),
         demonym_phrases=tuple(
             DemonymPhrase(
                 rule["role"], _compile(rule["pattern"], ignore_case=not case_sensitive), rule["english"]
@@ -264,6 +268,9 @@ def check_example(lang: str, rule: dict[str, Any], example: Any) -> None:
             text[r.start : r.end] for r in regions(text, Span(0, len(text), "sentence"), rules.clauses, [])
         ]
         assert wanted in found, f"{lang} clause {rule['concept']}: {wanted!r} not in {found}"
+    elif rule.get("follows"):  # a cue after the trigger, written "the trigger|what follows it"
+        after = example.split("|", 1)[1]
+        assert _compile(rule["pattern"]).match(after), f"{lang} {rule.get('concept')}: {example!r}"
     elif "side" in rule:  # written "il y a |un an" (cue before the duration) or "two weeks| ago"
         left, _, right = example.partition("|")
         start, end = (len(left), len(example) - 1) if rule["side"] == "before" else (0, len(left))
