@@ -106,6 +106,17 @@ def _timex_layer(doc: Document) -> list[Span]:
     return list(timex.tag(doc.text, lang=doc.lang or "fr", dct=doc.published))
 
 
+def _docdate(doc: Document) -> Document:
+    """The `docdate` stage on one document (it re-resolves the `timex` layer when the date became finer)."""
+    try:
+        from chronique.docdate import make_docdate
+    except ImportError:
+        return doc
+    from chronique.settings import Settings
+
+    return make_docdate(Settings())(doc)
+
+
 def _oracle_event(doc: Document, event: Mapping[str, Any], date: FuzzyDate | None, main: bool) -> Span | None:
     found = _find(doc.text, str(event.get("evidence", "")))
     if found is None:
@@ -175,9 +186,10 @@ def oracle_documents(
 ) -> list[Document]:
     """Seeds (and dev articles) with gold events as their `events` layer, to score linking alone.
 
-    Seeds keep only what one document tells: the date prefix as their date, each event's date from its
-    own time expression (as the tagger resolves it) or else the document's date. Dev articles get their
-    gold publication date and event dates (a perfect upstream).
+    Seeds keep only what one document tells: the date prefix as their date, refined by what their own
+    text says (the `docdate` stage: seed 000's "lundi" and "jeudi 28 septembre" give 26 September), each
+    event's date from its own time expression (as the tagger resolves it) or else the document's date.
+    Dev articles get their gold publication date and event dates (a perfect upstream).
     """
     from chronique.readers import read_text
 
@@ -185,6 +197,7 @@ def oracle_documents(
     for name, info in sorted(gold["documents"].items()):
         doc = read_text((seeds_dir / name).read_text(encoding="utf-8"), name, lang=info.get("lang", "fr"))
         doc.set_layer("timex", _timex_layer(doc))
+        doc = _docdate(doc)  # what its own text says of its date, as the pipeline's `docdate` stage
         events = []
         for index, event in enumerate(info.get("events", [])):
             span = _oracle_event(doc, event, None, index == 0)
