@@ -488,7 +488,7 @@ def test_a_topic_is_no_place(text: str) -> None:
     ("text", "absent"),
     [
         ("The summit of Joe Biden and Xi Jinping ended on Tuesday without a deal.", "agreement"),
-        ("The second summit between Joe Biden and Xi Jinping collapsed on Tuesday.", "economy"),
+        ("The second summit between President Joe Biden and Xi Jinping collapsed on Tuesday.", "economy"),
         ("Joe Biden has agreed to meet Xi Jinping in Naples, an aide said on Tuesday.", "agreement"),
     ],
 )
