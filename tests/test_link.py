@@ -552,6 +552,25 @@ def test_choose_date_with_a_yearless_own_day(
         assert date.provenance is Provenance.CORPUS and "own day" in date.evidence
 
 
+@pytest.mark.parametrize(
+    ("words", "attrs", "expected"),
+    [
+        ("jeudi soir", {"value": "XXXX-WXX-4TEV", "parts": {"weekday": 4}}, "jeudi soir"),
+        ("hier soir", {"value": "XXXX-XX-XXTEV", "recipe": {"kind": "calendar", "relday": -1}}, "hier soir"),
+        ("à 20h", {"value": "XXXX-XX-XXT20:00", "parts": {"hour": 20}}, None),  # an hour names no day
+    ],
+)
+def test_a_time_that_names_its_day_dates_the_mention(
+    words: str, attrs: dict[str, Any], expected: str | None
+) -> None:
+    text = f"Poutine est arrivé à Ankara {words}."
+    document = doc(text, source="t", events=[{"trigger": "arrivé", "place": ANKARA}])
+    start = text.index(words)
+    document.set_layer("timex", [Span(start, start + len(words), "TIME", attrs)])
+    (mention,) = mentions_of(document)
+    assert (mention.timex.text if mention.timex else None) == expected
+
+
 def test_refine_date_uses_the_expression() -> None:
     timex = TimexRef("jeudi 28 septembre", "XXXX-09-28", parts={"weekday": 4, "month": 9, "day": 28})
     month = FuzzyDate.parse("2017-09")

@@ -256,10 +256,21 @@ def _entity_kinds(doc: Document) -> dict[str, str]:
 _TIMEX_REACH = 60
 
 
+def _names_a_day(span: Span) -> bool:
+    """A DATE, or a TIME that names its day ("Friday morning", "jeudi soir", "hier soir"): not "à 16h"."""
+    if span.label == "DATE":
+        return True
+    if span.label != "TIME":
+        return False
+    parts = span.attrs.get("parts") or {}
+    recipe = span.attrs.get("recipe") or {}
+    return bool(parts.get("weekday") or parts.get("day")) or isinstance(recipe.get("relday"), int)
+
+
 def _nearest_timex(doc: Document, trigger: Span, sentence: tuple[int, int]) -> TimexRef | None:
     best: tuple[int, Span] | None = None
     for span in doc.layer("timex"):
-        if span.label != "DATE" or not (sentence[0] <= span.start and span.end <= sentence[1]):
+        if not _names_a_day(span) or not (sentence[0] <= span.start and span.end <= sentence[1]):
             continue
         distance = max(span.start - trigger.end, trigger.start - span.end, 0)
         if distance <= _TIMEX_REACH and (best is None or distance < best[0]):
