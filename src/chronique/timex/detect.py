@@ -158,7 +158,10 @@ def _interpret(g: Grammar, pattern: Pattern, m: re.Match[str]) -> tuple[str, dic
     elif kind == "ref":
         label = str(g.settings.get("ref_type", "DATE"))
     elif kind in ("calendar", "range") and (parts["hour"] is not None or "daypart" in recipe):
-        label = "TIME" if parts["hour"] is not None else str(g.settings.get("daypart_type", "TIME"))
+        daypart_type = g.settings.get("daypart_type", "TIME")
+        if parts["weekday"] is None and parts["day"] is None:  # "this morning", "yesterday afternoon"
+            daypart_type = g.settings.get("daypart_alone_type", daypart_type)
+        label = "TIME" if parts["hour"] is not None else str(daypart_type)
     else:
         label = "DATE"
     return label, parts, recipe
