@@ -514,3 +514,16 @@ def test_unable_to_agree_is_denied() -> None:
         timex={"Tuesday": "2023-05-09"},
     )
     assert [e["status"] for e in events(doc) if e["type"] == "agreement"] == ["denied"]
+
+
+def test_the_terms_of_the_agreement_are_the_agreement_told_before() -> None:
+    doc = build(
+        "Emmanuel Macron et Olaf Scholz ont signé un accord mardi à Berlin. Selon les termes de l'accord, "
+        "la France et l'Allemagne effectueront des patrouilles.",
+        timex={"mardi": "2023-05-09"},
+    )
+    [agreement] = events(doc)
+    assert (agreement["date"], agreement["place"]) == ("2023-05-09", "Berlin")
+    assert [doc.text.index("accord,"), doc.text.index("accord,") + 6] in doc.layer("events")[0].attrs[
+        "mentions"
+    ]

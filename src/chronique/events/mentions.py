@@ -58,6 +58,9 @@ SITE_TYPES = frozenset({"disaster"})
 _PLACE_RANK = {"city": 0, "place": 1, "region": 2, "country": 3}
 # Types whose participants are people: without one, "la rencontre" refers to a meeting told before.
 PERSON_TYPES = frozenset({"meeting", "visit", "phone_call"})
+# Characters before a trigger where the words that make it refer to an event told before are looked
+# for (patterns anchored at the trigger): "cette |visite", "selon les termes de l'|accord" (22).
+REFERENCE_WINDOW = 30
 # Types told with "y", "there" and "il" for a place and a person named before: meetings and journeys.
 ANAPHORA_TYPES = frozenset({"meeting", "visit", "summit"})
 # A phone call joins two places; the city in the dateline is not its place.
@@ -238,11 +241,11 @@ def sentence_mentions(
         return []
 
     def _demonstrative(trigger: Trigger) -> bool:
-        start = max(sentence.start, trigger.start - 12)
+        start = max(sentence.start, trigger.start - REFERENCE_WINDOW)
         return any(p.search(text, start, trigger.start) for p in rules.anaphor)
 
     def referring(trigger: Trigger) -> bool:
-        start = max(sentence.start, trigger.start - 12)
+        start = max(sentence.start, trigger.start - REFERENCE_WINDOW)
         return any(p.search(text, start, trigger.start) for p in (*rules.anaphor, *rules.time_reference))
 
     groups = _group(sentence, triggers, parsed, referring)
@@ -346,7 +349,7 @@ def _mention(
     event_type = min((t.type for t in types), key=rules.rank)
     mention = Mention(types, event_type, sentence)
     first = types[0]
-    before = max(sentence.start, first.start - 12)
+    before = max(sentence.start, first.start - REFERENCE_WINDOW)
     mention.anaphoric = any(p.search(text, before, first.start) for p in rules.anaphor)
     referred = any(p.search(text, before, first.start) for p in rules.time_reference)
     mention.novel = any(p.search(text, before, first.start) for p in rules.novelty)
