@@ -106,6 +106,8 @@ def _interpret(g: Grammar, pattern: Pattern, m: re.Match[str]) -> tuple[str, dic
             recipe[key] = g.lookup(key, gd[key])
     if "this" in gd:
         recipe["cue"] = recipe.pop("this")
+    if "definite" in gd:  # "the summer": one summer, the one nearest the document date
+        recipe["definite"] = True
     if "distal" in gd:  # "ce soir-là": that evening of the story, not this one
         recipe.pop("cue", None)
     if "reldaypart" in gd:  # "last night", "tonight": a day and a part of it in one word

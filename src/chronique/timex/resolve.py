@@ -295,6 +295,12 @@ def _time_suffix(parts: Mapping[str, Any], recipe: Mapping[str, Any]) -> str:
     return ""
 
 
+def _season_middle(season: str) -> Callable[[int], dt.date]:
+    """The middle day of the season of a year (winter 1998 is December 1998 to February 1999)."""
+    month = _SEASON_START[season] + 1
+    return lambda year: dt.date(year + (month - 1) // 12, (month - 1) % 12 + 1, 15)
+
+
 def _season_year(dct: dt.date, season: str, cue: str | None) -> int:
     start = _SEASON_START[season]
     if cue == "past":
@@ -528,9 +534,13 @@ class _Resolver:
         elif recipe.get("season"):
             season = str(recipe["season"])
             if year is None:
-                if dct is None or cue is None:
+                if dct is not None and cue is None and recipe.get("definite"):
+                    # "the summer": the one nearest the document date, after the tense (#3)
+                    year, anchored = _nearest_year(dct, _season_middle(season), direction, None), True
+                elif dct is None or cue is None:
                     return f"XXXX-{season}", False, direction
-                year, anchored = _season_year(dct, season, cue), True
+                else:
+                    year, anchored = _season_year(dct, season, cue), True
             return f"{year:04d}-{season}", anchored, direction
         elif year is not None:
             self.told = (dt.date(year, 1, 1), "Y")
