@@ -527,3 +527,11 @@ def test_the_terms_of_the_agreement_are_the_agreement_told_before() -> None:
     assert [doc.text.index("accord,"), doc.text.index("accord,") + 6] in doc.layer("events")[0].attrs[
         "mentions"
     ]
+
+
+def test_a_toll_in_quoted_words_is_what_was_said() -> None:
+    doc = build(
+        "Hier soir, Emmanuel Macron a évoqué « plus de 100 000 morts » en France.",
+        timex={"Hier soir": "2023-05-09"},
+    )
+    assert [(e["type"], e["participants"]) for e in events(doc)] == [("statement", ["Emmanuel Macron"])]

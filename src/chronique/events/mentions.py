@@ -254,6 +254,11 @@ def sentence_mentions(
     )
     mentions: list[Mention] = []
     for group in groups:
+        if any(t.type == "statement" for t in group.triggers):
+            # "a évoqué « plus de 100 000 morts »": a toll in the words quoted is what was said.
+            group.triggers = [
+                t for t in group.triggers if t.type != "casualties" or not _quoted(text, sentence, t)
+            ]
         # "à l'issue d'entretiens à Moscou … l'entrée en vigueur d'un cessez-le-feu": one clause, a meeting
         # and an agreement. Speech verbs only report, and a visit is the meeting's own journey.
         families: dict[str, list[Trigger]] = {}
@@ -312,6 +317,12 @@ def sentence_mentions(
     if others:
         mentions = [m for m in mentions if m.type != "statement" or not _reports(m, others, parsed)]
     return mentions
+
+
+def _quoted(text: str, sentence: Span, trigger: Trigger) -> bool:
+    """True when `trigger` stands between quotation marks of its sentence."""
+    before = text[sentence.start : trigger.start]
+    return before.count("«") > before.count("»") or before.count("“") > before.count("”")
 
 
 def _reports(statement: Mention, others: list[Mention], parsed: ParsedText) -> bool:
