@@ -10,9 +10,19 @@ from typing import Any
 import pytest
 
 from chronique.link import link, link_documents
+from chronique.link.mentions import Participant
 from chronique.model import Document, FuzzyDate, Provenance, Span
 from chronique.store import open_store
-from chronique.timeline import FORMATS, entries_from, export, format_title, timeline, tls, tls_text
+from chronique.timeline import (
+    FORMATS,
+    entries_from,
+    export,
+    format_title,
+    place_phrase,
+    timeline,
+    tls,
+    tls_text,
+)
 
 PUTIN = {"entity_id": "vladimir-putin", "name": "Vladimir Putin"}
 ERDOGAN = {"entity_id": "recep-tayyip-erdogan", "name": "Recep Tayyip Erdogan"}
@@ -146,17 +156,30 @@ def test_filters(corpus: list[Document], filters: dict[str, Any], count: int) ->
 
 
 @pytest.mark.parametrize(
-    ("event_type", "participants", "place", "kind", "lang", "expected"),
+    ("event_type", "participants", "place", "lang", "expected"),
     [
-        ("meeting", ["A", "B", "C", "D", "E"], None, "", "en", "Meeting A – B – C – D – …"),
-        ("unknown_type", ["A"], None, "", "fr", "Événement A"),
-        ("visit", ["A"], "Ankara", "city", "xx", "Visit A in Ankara"),  # a language without data: English
+        ("meeting", ["A", "B", "C", "D", "E"], None, "en", "Meeting A – B – C – D – …"),
+        ("unknown_type", ["A"], None, "fr", "Événement A"),
+        ("visit", ["A"], "in Ankara", "xx", "Visit A in Ankara"),  # a language without data: English
     ],
 )
 def test_format_title(
-    event_type: str, participants: list[str], place: str | None, kind: str, lang: str, expected: str
+    event_type: str, participants: list[str], place: str | None, lang: str, expected: str
 ) -> None:
-    assert format_title(event_type, participants, place, kind, lang) == expected
+    assert format_title(event_type, participants, place, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("entity_id", "name", "lang", "expected"),
+    [
+        ("singapore", "Singapore", "fr", "à Singapour"),
+        ("vietnam", "Vietnam", "fr", "au Vietnam"),
+        ("sochi", "Sochi", "fr", "à Sotchi"),
+        ("united-states", "United States", "en", "in the United States"),
+    ],
+)
+def test_titles_take_the_locative_of_the_place(entity_id: str, name: str, lang: str, expected: str) -> None:
+    assert place_phrase(Participant(entity_id, name), lang) == expected
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -134,23 +134,29 @@ def _display(participant: Participant, lang: str) -> str:
     return entity.display_name(lang) if entity is not None else participant.name
 
 
-def format_title(
-    event_type: str, participants: Sequence[str], place: str | None, kind: str, lang: str
-) -> str:
-    """A title from the language's templates: "Rencontre Vladimir Poutine – Recep Tayyip Erdogan à Sotchi"."""
+def format_title(event_type: str, participants: Sequence[str], place: str | None, lang: str) -> str:
+    """A title from the language's templates: "Rencontre Vladimir Poutine – Recep Tayyip Erdogan à Sotchi".
+
+    `place` is the place with its locative preposition ("à Sotchi", "en Turquie"), see `place_phrase`.
+    """
     rules = load_rules(lang, "timeline") or load_rules("en", "timeline")
     templates = {str(t["type"]): t for t in rules.get("title", [])}
     template = templates.get(event_type) or templates.get(family_of(event_type)) or templates.get("other", {})
     names = list(participants[:TITLE_MAX_PARTICIPANTS]) + (
         ["…"] if len(participants) > TITLE_MAX_PARTICIPANTS else []
     )
-    prepositions = rules.get("place_preposition", {})
-    place_phrase = (
-        f"{prepositions.get(kind, prepositions.get('default', ''))} {place}".strip() if place else ""
-    )
     pattern = str(template.get("with_place" if place else "without_place", "{participants} {place}"))
-    title = pattern.format(participants=" – ".join(names), place=place_phrase)
+    title = pattern.format(participants=" – ".join(names), place=place or "")
     return " ".join(title.split()).rstrip(" :")
+
+
+def place_phrase(place: Participant, lang: str) -> str:
+    """The place with the preposition its name takes: "à Singapour", "au Vietnam", "in the United States"."""
+    try:
+        from chronique.entities.gazetteer import registry
+    except ImportError:  # entities not installed: the bare name
+        return place.name
+    return registry().locative(place.entity_id, lang, name=place.name)
 
 
 @register_checker("timeline")
@@ -160,9 +166,7 @@ def check_example(lang: str, rule: dict[str, Any], example: Any) -> None:
 
     got: str | bool
     if "type" in rule:
-        got = format_title(
-            rule["type"], example["participants"], example.get("place"), example.get("kind", ""), lang
-        )
+        got = format_title(rule["type"], example["participants"], example.get("place"), lang)
     else:
         got = is_same_week(example["text"], lang)
     if got != example["expected"]:
@@ -238,8 +242,7 @@ def _entry(
     title = format_title(
         cluster.type,
         [_display(p, lang) for p in participants],
-        _display(place, lang) if place else None,
-        place.kind if place else "",
+        place_phrase(place, lang) if place else None,
         lang,
     )
     sources = _sources(cluster, state)
