@@ -571,6 +571,24 @@ def test_a_time_that_names_its_day_dates_the_mention(
     assert (mention.timex.text if mention.timex else None) == expected
 
 
+@pytest.mark.parametrize(
+    ("lo", "hi", "expected"),
+    [
+        ("2017-09-28", "2018-03-30", "2017-09-28"),  # after a reported 28 September: its first day, a guess
+        ("2017-03-29", "2017-09-28", None),  # before an announced one: how long before, nothing says
+    ],
+)
+def test_first_day_guess_only_after_a_reported_day(lo: str, hi: str, expected: str | None) -> None:
+    from chronique.link.dating import Window
+
+    window = Window(
+        dt.date.fromisoformat(lo), dt.date.fromisoformat(hi), "c", "le 28 septembre", "2017-09-28"
+    )
+    date = choose_date([window], None)
+    assert (date.value if date else None) == expected
+    assert date is None or date.confidence < 0.5
+
+
 def test_refine_date_uses_the_expression() -> None:
     timex = TimexRef("jeudi 28 septembre", "XXXX-09-28", parts={"weekday": 4, "month": 9, "day": 28})
     month = FuzzyDate.parse("2017-09")

@@ -348,7 +348,10 @@ def choose_date(
             evidence=evidence,
         )
     # Only "after the 28 September it reports": news is published soon after what it reports, so the
-    # first day allowed is the best guess, and said to be one.
+    # first day allowed is the best guess, and said to be one. Not when that first day is only half a year
+    # before an announced one ("Sept. 29" planned): nothing says how long before it the news came.
+    if not any(w.lo == lo and w.event_date == lo.isoformat() for w in windows):
+        return None
     return FuzzyDate.from_date(
         lo, provenance=Provenance.CORPUS, confidence=_EARLIEST_CONFIDENCE, evidence=evidence
     )
