@@ -535,3 +535,12 @@ def test_a_toll_in_quoted_words_is_what_was_said() -> None:
         timex={"Hier soir": "2023-05-09"},
     )
     assert [(e["type"], e["participants"]) for e in events(doc)] == [("statement", ["Emmanuel Macron"])]
+
+
+def test_a_journey_to_someone_told_in_one_sentence_is_a_meeting_with_both() -> None:
+    doc = build(
+        "Emmanuel Macron est arrivé à Berlin mardi, après quoi il s'est rendu à la résidence d'Olaf Scholz.",
+        timex={"mardi": "2023-05-09"},
+    )
+    [meeting] = events(doc)
+    assert (meeting["type"], meeting["participants"]) == ("meeting", ["Emmanuel Macron", "Olaf Scholz"])

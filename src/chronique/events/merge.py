@@ -55,7 +55,10 @@ class Event:
         needed = min(len(core), 2)
         for mention in self.mentions:
             keys = {_key(r) for r in mention.participants}
-            if len(_shared(keys, core)) >= needed:
+            # "Poutine est arrivé à Ankara, après quoi il s'est rendu à la résidence du dirigeant turc":
+            # one journey told in one sentence, a person named in each clause.
+            journey = family(best.type) == "meeting" and mention.sentence == best.sentence
+            if len(_shared(keys, core)) >= needed or journey:
                 for ref in mention.participants:
                     seen.setdefault(_key(ref), ref)
         return list(seen.values())
@@ -75,7 +78,8 @@ class Event:
 
     def type(self, rules: EventRules) -> str:
         types = {m.type for m in self.mentions if not m.anaphoric} or {m.type for m in self.mentions}
-        if "visit" in types and any(m.persons >= 2 for m in self.mentions):
+        told_once = sum(m.persons for m in self.mentions if m.sentence == self.best().sentence)
+        if "visit" in types and (told_once >= 2 or any(m.persons >= 2 for m in self.mentions)):
             types = (types - {"visit"}) | {"meeting"}
         return min(types, key=rules.rank)
 
