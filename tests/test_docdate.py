@@ -319,6 +319,33 @@ def test_a_yearless_own_day_waits_for_a_year(text: str, month_day: tuple[int, in
     assert (interval.month_day if interval else None) == month_day
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        {
+            "earliest": "2017-09-22",
+            "latest": "2017-09-27",
+            "month_day": None,
+            "confidence": 0.56,
+            "evidence": "e",
+        },
+        {"earliest": None, "latest": None, "month_day": [9, 29], "confidence": 0.7, "evidence": "le 29/09"},
+    ],
+)
+def test_interval_round_trips_through_meta(data: dict[str, Any]) -> None:
+    from chronique.docdate import DateInterval
+
+    interval = DateInterval.from_dict(data)
+    assert interval is not None and interval.to_dict() == data
+
+
+@pytest.mark.parametrize("data", [None, "2017-09", {"earliest": "22 septembre"}, {"month_day": [9]}])
+def test_malformed_interval_is_none(data: Any) -> None:
+    from chronique.docdate import DateInterval
+
+    assert DateInterval.from_dict(data) is None
+
+
 def test_stage_keeps_the_interval_in_meta() -> None:
     text = "Poutine se rend, jeudi 28 septembre, en Turquie. Les relations se réchauffent depuis 2016."
     from chronique import timex
