@@ -539,7 +539,8 @@ def test_a_toll_in_quoted_words_is_what_was_said() -> None:
 
 def test_a_journey_to_someone_told_in_one_sentence_is_a_meeting_with_both() -> None:
     doc = build(
-        "Emmanuel Macron est arrivé à Berlin mardi, après quoi son cortège s'est rendu à la résidence d'Olaf Scholz.",
+        "Emmanuel Macron est arrivé à Berlin mardi, après quoi son cortège s'est rendu à la résidence "
+        "d'Olaf Scholz.",
         timex={"mardi": "2023-05-09"},
     )
     [meeting] = events(doc)
