@@ -545,3 +545,17 @@ def test_a_journey_to_someone_told_in_one_sentence_is_a_meeting_with_both() -> N
     )
     [meeting] = events(doc)
     assert (meeting["type"], meeting["participants"]) == ("meeting", ["Emmanuel Macron", "Olaf Scholz"])
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Four French soldiers were killed in an attack in Naples on Tuesday.", "en"),
+        ("Quatre soldats français ont été tués dans une attaque à Naples mardi.", "fr"),
+    ],
+)
+def test_soldiers_of_a_country_are_one_participant(text: str, lang: str) -> None:
+    got = events(
+        build(text, lang=lang, timex={"Tuesday": "2023-05-09"} if lang == "en" else {"mardi": "2023-05-09"})
+    )
+    assert [e["participants"] for e in got if e["type"] == "attack"] == [["French soldiers"]]
