@@ -559,3 +559,13 @@ def test_soldiers_of_a_country_are_one_participant(text: str, lang: str) -> None
         build(text, lang=lang, timex={"Tuesday": "2023-05-09"} if lang == "en" else {"mardi": "2023-05-09"})
     )
     assert [e["participants"] for e in got if e["type"] == "attack"] == [["French soldiers"]]
+
+
+def test_an_agreement_out_of_talks_was_reached_where_they_took_place_not_where_it_applies() -> None:
+    doc = build(
+        "Emmanuel Macron a annoncé mardi à l'issue d'entretiens à Berlin avec Olaf Scholz un cessez-le-feu "
+        "dans la région de Naples.",
+        timex={"mardi": "2023-05-09"},
+    )
+    agreement = next(e for e in events(doc) if e["type"] == "agreement")
+    assert agreement["place"] == "Berlin"

@@ -306,8 +306,11 @@ def sentence_mentions(
         venue = next((m.place for m in siblings if m.type == "meeting" and m.place), None)
         recalls = any(family(t.type) == "meeting" and _demonstrative(t) for t in group.triggers)
         for mention in siblings:
-            if mention.type == "agreement" and mention.place is None:
+            if mention.type == "agreement" and venue is not None:
+                # "a annoncé à l'issue d'entretiens à Moscou … un cessez-le-feu dans la province d'Idleb":
+                # agreed in Moscow, for Idlib.
                 mention.place = venue
+            elif mention.type == "agreement" and mention.place is None:
                 # "les chefs des délégations – parrains de ces pourparlers – ont signé un mémorandum":
                 # signed at the talks the document tells (extract_events gives it their place).
                 mention.recalls = recalls and venue is None
