@@ -569,3 +569,12 @@ def test_an_agreement_out_of_talks_was_reached_where_they_took_place_not_where_i
     )
     agreement = next(e for e in events(doc) if e["type"] == "agreement")
     assert agreement["place"] == "Berlin"
+
+
+def test_without_a_parse_the_speaker_reports_the_event_and_takes_no_part() -> None:
+    doc = build(
+        "Joe Biden has agreed to meet Xi Jinping by May, Olaf Scholz told reporters on Tuesday.",
+        lang="en",
+        timex={"Tuesday": "2023-05-09"},
+    )
+    assert [e["participants"] for e in events(doc)] == [["Joe Biden", "Xi Jinping"]]

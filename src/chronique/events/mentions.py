@@ -61,6 +61,8 @@ PERSON_TYPES = frozenset({"meeting", "visit", "phone_call"})
 # Characters before a trigger where the words that make it refer to an event told before are looked
 # for (patterns anchored at the trigger): "cette |visite", "selon les termes de l'|accord" (22).
 REFERENCE_WINDOW = 30
+# Characters between a name and the speech verb right after it that make it the speaker ("Putin said").
+SPEAKER_GAP = 1
 # Types told with "y", "there" and "il" for a place and a person named before: meetings and journeys.
 ANAPHORA_TYPES = frozenset({"meeting", "visit", "summit"})
 # A phone call joins two places; the city in the dateline is not its place.
@@ -617,8 +619,16 @@ def _participants(
             ]
     people: list[Ref] = []
     groups_: list[Ref] = []
+    # Without a parse, the one who speaks ("Chung Eui-yong told reporters", "Putin said") reports the
+    # event; with one, the speech verb's clause is its own.
+    speech = [t.start for t in group.triggers if t.type == "statement"] if not parsed else []
     for entity in pool:
         if (entity.start, entity.end) in consumed:
+            continue
+        if mention.type != "statement" and any(
+            0 <= start - entity.end <= SPEAKER_GAP and not text[entity.end : start].strip()
+            for start in speech
+        ):
             continue
         if entity.label == PERSON:
             people.append({**_ref(entity), "type": PERSON})
