@@ -578,3 +578,12 @@ def test_without_a_parse_the_speaker_reports_the_event_and_takes_no_part() -> No
         timex={"Tuesday": "2023-05-09"},
     )
     assert [e["participants"] for e in events(doc)] == [["Joe Biden", "Xi Jinping"]]
+
+
+def test_a_country_talks_are_about_takes_no_part() -> None:
+    doc = build(
+        "L'Allemagne et la France ont tenu mardi à Berlin des pourparlers sur l'Italie.",
+        timex={"mardi": "2023-05-09"},
+    )
+    [meeting] = events(doc)
+    assert (meeting["participants"], meeting["place"]) == (["France", "Germany"], "Berlin")

@@ -61,6 +61,8 @@ PERSON_TYPES = frozenset({"meeting", "visit", "phone_call"})
 # Characters before a trigger where the words that make it refer to an event told before are looked
 # for (patterns anchored at the trigger): "cette |visite", "selon les termes de l'|accord" (22).
 REFERENCE_WINDOW = 30
+# Types whose "sur X" / "on X" is a target that takes part, not a topic.
+TARGET_TYPES = frozenset({"attack", "casualties", "disaster", "sport"})
 # Characters between a name and the speech verb right after it that make it the speaker ("Putin said").
 SPEAKER_GAP = 1
 # Types told with "y", "there" and "il" for a place and a person named before: meetings and journeys.
@@ -635,6 +637,9 @@ def _participants(
             continue
         if rules.before(rules.genitive, text, max(sentence.start, entity.start - 10), entity.start):
             continue
+        topic = rules.before(rules.topic, text, max(sentence.start, entity.start - 10), entity.start)
+        if topic and mention.type not in TARGET_TYPES:
+            continue  # "des pourparlers sur la Syrie" are about it; "des frappes sur la Syrie" hit it
         name = str(entity.attrs.get("name") or "")
         if name in rules.metonyms:
             groups_.append({**country_ref(rules.metonyms[name]), "type": "country"})

@@ -63,6 +63,7 @@ class EventRules:
     ago_after: tuple[re.Pattern[str], ...]
     definite: tuple[re.Pattern[str], ...]
     genitive: tuple[re.Pattern[str], ...]
+    topic: tuple[re.Pattern[str], ...]  # "sur la |Syrie": what talks are about
     novelty: tuple[re.Pattern[str], ...]
     generic: tuple[re.Pattern[str], ...]
     place: tuple[re.Pattern[str], ...]
@@ -188,6 +189,7 @@ def event_rules(lang: str | None) -> EventRules:
         ),
         definite=tuple(_compile(rule["pattern"]) for rule in data.get("definite", [])),
         genitive=tuple(_compile(rule["pattern"]) for rule in data.get("genitive", [])),
+        topic=tuple(_compile(rule["pattern"]) for rule in data.get("topic", [])),
         novelty=tuple(_compile(rule["pattern"]) for rule in data.get("novelty", [])),
         generic=tuple(_compile(rule["pattern"]) for rule in data.get("generic", [])),
         place=tuple(_compile(rule["pattern"]) for rule in data.get("place", [])),
