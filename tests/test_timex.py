@@ -10,13 +10,14 @@ import pytest
 from typer.testing import CliRunner
 
 from chronique.cli.common import app
-from chronique.evaluate.timeml import read_timeml
+from chronique.evaluate.timeml import read_timeml, read_timeml_dir
 from chronique.lang import load_rules
 from chronique.model import FuzzyDate, Provenance, Span
 from chronique.pipeline import registered_stages
 from chronique.settings import Settings
 from chronique.timex import detect, resolve, tag, tag_timex, to_timeml
 from chronique.timex.grammar import grammar
+from chronique.timex.resolve import _value_interval
 
 
 def values(text: str, lang: str = "fr", dct: Any = None) -> list[tuple[str, str]]:
@@ -132,11 +133,35 @@ def test_without_dct_values_stay_underspecified_and_parts_are_filled() -> None:
         ("fr", "Le mois dernier, il a plu.", "2017", ("Le mois dernier", "XXXX-XX")),
         # explicit dates do not depend on it
         ("fr", "Le 3 mars 2015, il a parlé.", "2017", ("Le 3 mars 2015", "2015-03-03")),
+        # the quarter a results story reports cycles with the date: a month tells it, a year does not
+        ("en", "Profit rose from the 1988 period.", "1989-10", ("the 1988 period", "1988-Q3")),
+        ("en", "Profit rose from the 1988 period.", "1989", ("the 1988 period", "1988-QX")),
     ],
 )
 def test_coarse_document_date(lang: str, text: str, dct: str, expected: tuple[str, str]) -> None:
     assert expected in values(text, lang, FuzzyDate.parse(dct, provenance=Provenance.PREFIX))
     assert expected in values(text, lang, dct)  # the same from a string
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_coarse_values_hold_the_day_values(lang: str, timebank_fr_dir: Path, tempeval_en_dir: Path) -> None:
+    """On real files, a value resolved against the month (or year) of the document date always holds the
+    value resolved against the day: a coarse date never gives a wrong value, only a coarser one."""
+    wrong = []
+    for doc in read_timeml_dir(timebank_fr_dir if lang == "fr" else tempeval_en_dir):
+        if doc.dct is None:
+            continue
+        day = {(s.start, s.end): str(s.attrs["value"]) for s in tag(doc.text, lang=lang, dct=doc.dct)}
+        for coarse in (doc.dct.isoformat()[:7], doc.dct.isoformat()[:4]):
+            for span in tag(doc.text, lang=lang, dct=coarse):
+                if not span.attrs["anchored"] or span.attrs["value"] == day[(span.start, span.end)]:
+                    continue
+                outer = _value_interval(str(span.attrs["value"]))
+                inner = _value_interval(day[(span.start, span.end)])
+                if not (outer and inner and outer[0] <= inner[0] and inner[1] <= outer[1]):
+                    wrong.append((doc.name, coarse, doc.text[span.start : span.end], span.attrs["value"]))
+    assert wrong == []
 
 
 def test_coarse_document_date_anchors_only_what_it_determines() -> None:

@@ -612,9 +612,21 @@ def resolve_spans(text: str, spans: list[Span], g: Grammar, dct: dt.date | Fuzzy
             if clock_day and following is not None:
                 for each in (first, last, unknown):
                     each.value(following)
-            value, anchored, direction = _coarse_value(
-                first.value(span), last.value(span), unknown.value(span), granularity
-            )
+            at_first, at_last = first.value(span), last.value(span)
+            blank = unknown.value(span)
+            recipe = span.attrs.get("recipe", {})
+            if (
+                recipe.get("kind") == "quarter"
+                and not recipe.get("ordinal")
+                and first.dct is not None
+                and last.dct is not None
+                and _Resolver._reported_quarter(first.dct) != _Resolver._reported_quarter(last.dct)
+            ):
+                # "the 1988 period" is the quarter a results story reports: it cycles with the date, so
+                # ends that agree say nothing of the days between
+                value, anchored, direction = blank
+            else:
+                value, anchored, direction = _coarse_value(at_first, at_last, blank, granularity)
         attrs = {k: v for k, v in span.attrs.items() if k not in ("value", "anchored", "direction", "mod")}
         attrs["value"] = value
         attrs["anchored"] = anchored
