@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 from typing import Any
@@ -201,7 +202,7 @@ def test_exports(corpus: list[Document], fmt: str) -> None:
         assert "<script" not in text and "https://example.org/rfi" in text
     else:
         assert "## 2021-09-29 — Rencontre Vladimir Poutine – Recep Tayyip Erdogan à Sotchi" in text
-        assert "(background)" in text  # the Michel meeting is not the article's main news
+        assert "(contexte)" in text  # the Michel meeting is not the article's main news (French export)
 
 
 def test_unknown_format_is_refused(corpus: list[Document]) -> None:
@@ -286,3 +287,27 @@ def test_commands(tmp_path: Any, corpus: list[Document], monkeypatch: pytest.Mon
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert (report["add"]["added"], report["link"]["documents"]) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    ("lang", "status", "main", "marker"),
+    [
+        ("fr", "denied", False, "(démenti, contexte)"),
+        ("fr", "planned", True, "(prévu)"),
+        ("en", "denied", True, "(denied)"),
+        ("en", "happened", False, "(background)"),
+    ],
+)
+def test_exports_mark_status_and_background(
+    corpus: list[Document], lang: str, status: str, main: bool, marker: str
+) -> None:
+    entry = dataclasses.replace(entries_from(link_documents(corpus))[0], status=status, main=main)
+    heading = next(line for line in export([entry], "md", lang=lang).splitlines() if line.startswith("## "))
+    assert marker in heading
+    assert marker.strip("()").split(", ")[0] in export([entry], "html", lang=lang)
+
+
+def test_a_happened_main_entry_has_no_marker(corpus: list[Document]) -> None:
+    entry = dataclasses.replace(entries_from(link_documents(corpus))[0], status="happened", main=True)
+    heading = next(line for line in export([entry], "md", lang="fr").splitlines() if line.startswith("## "))
+    assert not heading.endswith(")")

@@ -411,11 +411,21 @@ def _date_label(entry: TimelineEntry) -> str:
     return entry.date.value if entry.date else "?"
 
 
-def _markdown(entries: Sequence[TimelineEntry], title: str) -> str:
+def _markers(entry: TimelineEntry, lang: str) -> list[str]:
+    """What a reader must know beside the title: planned or denied, background news (#4 status)."""
+    labels = (load_rules(lang, "timeline") or load_rules("en", "timeline")).get("markers", {})
+    markers = [str(labels.get(entry.status, entry.status))] if entry.status != "happened" else []
+    if not entry.main:
+        markers.append(str(labels.get("background", "background")))
+    return markers
+
+
+def _markdown(entries: Sequence[TimelineEntry], title: str, lang: str) -> str:
     lines = [f"# {title}", ""]
     for entry in entries:
         flags = f" ⚠ {', '.join(entry.flags)}" if entry.flags else ""
-        marker = "" if entry.main else " (background)"
+        markers = _markers(entry, lang)
+        marker = f" ({', '.join(markers)})" if markers else ""
         lines.append(f"## {_date_label(entry)} — {entry.title}{marker}{flags}")
         lines.append("")
         lines.append(f"{entry.summary}")
@@ -520,7 +530,9 @@ def _html(entries: Sequence[TimelineEntry], title: str, lang: str) -> str:
     """A standalone page (no script, no network): the entries with their sources."""
     items = []
     for entry in entries:
-        flags = "".join(f' <span class="flag">{html.escape(f)}</span>' for f in entry.flags)
+        flags = "".join(
+            f' <span class="flag">{html.escape(f)}</span>' for f in (*_markers(entry, lang), *entry.flags)
+        )
         sources = "".join(
             f"<li>{html.escape(s.published or '?')} · "
             + (f'<a href="{html.escape(s.url)}">{html.escape(s.url)}</a>' if s.url else html.escape(s.doc_id))
@@ -545,7 +557,7 @@ def export(entries: Sequence[TimelineEntry], fmt: str, *, title: str = "Timeline
     if fmt == "json":
         return json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=2) + "\n"
     if fmt == "md":
-        return _markdown(entries, title)
+        return _markdown(entries, title, lang)
     if fmt == "csv":
         return _csv(entries)
     if fmt == "timelinejs":
