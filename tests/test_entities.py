@@ -236,6 +236,45 @@ def test_user_gazetteer_sets_locatives_and_leaders(tmp_path: Path) -> None:
         load_registry(bad)
 
 
+@pytest.mark.parametrize(
+    ("entity_id", "city"),
+    [
+        ("wembley-stadium", "london"),
+        ("luzhniki-stadium", "moscow"),
+        ("notre-dame-de-paris", "paris"),
+        ("kremlin", "moscow"),  # an organisation, and a building in Moscow
+        ("white-house", "washington"),
+        ("elysee", "paris"),
+        ("stade-de-france", "saint-denis"),  # a venue of a suburb: the suburb, itself in Paris
+        ("le-bourget", "le-bourget"),  # a suburb is a city of its own
+        ("moscow", "moscow"),
+        ("camp-david", None),  # no city
+        ("russia", None),
+        ("vladimir-putin", None),
+        ("no-such-entity", None),
+    ],
+)
+def test_city_of_follows_located_in(reg: Registry, entity_id: str, city: str | None) -> None:
+    found = reg.city_of(entity_id)
+    assert (found.id if found else None) == city
+
+
+def test_seats_of_power_stay_organisations(reg: Registry) -> None:
+    for name in ("Kremlin", "Maison Blanche", "Élysée"):
+        entity = reg.resolve(name, "fr")
+        assert entity is not None and entity.type == "organisation" and entity.located_in
+
+
+def test_located_in_must_name_an_entity(tmp_path: Path) -> None:
+    user = tmp_path / "mine.toml"
+    user.write_text('[[entity]]\nname = "Stade Municipal"\ntype = "venue"\nlocated_in = "atlantis"\n')
+    with pytest.raises(SettingsError, match="atlantis"):
+        load_registry(user)
+    user.write_text('[[entity]]\nname = "Stade Municipal"\ntype = "venue"\nlocated_in = "lyon"\n')
+    city = load_registry(user).city_of("stade-municipal")
+    assert city is not None and city.name == "Lyon"
+
+
 def test_institutions_are_registry_organisations(reg: Registry) -> None:
     army = reg.institution("army", "TR")
     assert army is not None and (army.id, army.type, army.country) == ("turkish-army", "organisation", "TR")
@@ -368,6 +407,51 @@ def test_english_without_a_model(text: str, expected: set[str]) -> None:
 )
 def test_demonym_and_institution_noun(text: str, expected: set[str]) -> None:
     assert _names(_doc(text).layer("entities")) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "surface", "label", "city"),
+    [
+        ("Italy won Euro 2020 at Wembley Stadium on Sunday.", "en", "Wembley Stadium", "venue", "London"),
+        ("Hammers fans packed the London Stadium.", "en", "London Stadium", "venue", "London"),  # generic
+        ("Le match s'est joué au stade Loujniki.", "fr", "stade Loujniki", "venue", "Moscow"),
+        ("Les deux dirigeants se sont vus au Kremlin.", "fr", "Kremlin", "organisation", "Moscow"),
+        ("Il a été reçu à la Maison Blanche.", "fr", "Maison Blanche", "organisation", "Washington"),
+        ("Le sommet a lieu au stade municipal de Marseille.", "fr", "Marseille", "city", None),
+        ("La cathédrale Notre-Dame de Port-au-Prince est détruite.", "fr",
+         "cathédrale Notre-Dame de Port-au-Prince", "venue", "Port-au-Prince"),
+    ],
+)  # fmt: skip
+def test_venues_carry_their_city(text: str, lang: str, surface: str, label: str, city: str | None) -> None:
+    spans = extract_entities(text, lang=lang, settings=RULES_ONLY if lang == "en" else Settings())
+    span = next(s for s in spans if text[s.start : s.end] == surface)
+    assert span.label == label
+    assert (span.attrs.get("city") or {}).get("name") == city
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "words"),
+    [
+        ("The war stopped in 1953 with an armistice.", "en", ["1953"]),
+        ("Talks resumed in February in Hanoi, and in March 2019 in Singapore.", "en", ["February", "March"]),
+        ("On Tuesday Moon said the summit would go ahead.", "en", ["Tuesday"]),
+        ("Mardi 3 Mars, la guerre arrêtée en 1953 a repris.", "fr", ["Mardi", "Mars", "1953"]),
+        ("Le 1er Janvier, Poutine a parlé.", "fr", ["1er", "Janvier"]),
+    ],
+)
+def test_numbers_months_and_weekdays_are_no_entities(text: str, lang: str, words: list[str]) -> None:
+    spans = extract_entities(text, lang=lang, settings=RULES_ONLY if lang == "en" else Settings())
+    assert not [w for w in words for s in spans if w in text[s.start : s.end]], spans
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_border_town_is_a_place(lang: str) -> None:
+    text = {"fr": "Kim Jong-un est arrivé à Dong Dang mardi.", "en": "Kim Jong Un arrived at Dong Dang."}[
+        lang
+    ]
+    spans = extract_entities(text, lang=lang, settings=RULES_ONLY if lang == "en" else Settings())
+    dong_dang = next(s for s in spans if text[s.start : s.end] == "Dong Dang")
+    assert (dong_dang.label, dong_dang.attrs["entity_id"]) == ("city", "dong-dang")
 
 
 def test_extract_is_deterministic() -> None:

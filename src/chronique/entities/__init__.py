@@ -125,6 +125,9 @@ def check_example(lang: str, rule: dict[str, Any], example: Any) -> None:
     government = {text[s.start : s.end] for s in spans if s.attrs.get("role") == "government"}
     not_marked = [w for w in example.get("government", []) if w not in government]
     wrongly_marked = [w for w in example.get("not_government", []) if w in government]
+    # `city`: the mention's surface → the name of the city it lies in ("Wembley Stadium" → "London")
+    cities = {text[s.start : s.end]: (s.attrs.get("city") or {}).get("name") for s in spans}
+    missing += [f"{w} in {c}" for w, c in dict(example.get("city", {})).items() if cities.get(w) != c]
     if missing or covered or not_marked or wrongly_marked:
         found_text = ", ".join(f"{text[s.start : s.end]!r}→{s.attrs['name']}" for s in spans)
         raise AssertionError(

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chronique.entities.gazetteer import Entity, Registry, fold, name_key, names_compatible, registry, slug
+from chronique.entities.venues import whereabouts
 from chronique.lang import load_rules
 from chronique.model import FuzzyDate, Span
 from chronique.nlp import parse
@@ -139,6 +140,8 @@ class _LangRules:
     demonyms_capitalised: bool  # English: a demonym starts with a capital ("us" is no demonym)
     descriptor_suffixes: tuple[str, ...]  # "US-based": a leading word so ending describes the name after it
     descriptor_nouns: frozenset[str]  # "banque (américaine)", "(Swiss) lender": with a demonym, a description
+    calendar: frozenset[str]  # month and weekday names: with numbers, never a name on their own
+    venue_nouns: frozenset[str]  # "stade", "Stadium": a name after or around one is a venue
 
 
 def _expand(pattern: str, adjectives: str, countries: str) -> str:
@@ -213,6 +216,8 @@ def _lang_rules(lang: str, reg: Registry) -> _LangRules:
         descriptor_nouns=frozenset(
             fold(str(w)) for t in data.get("descriptor", []) for w in t.get("nouns", [])
         ),
+        calendar=frozenset(fold(str(w)) for t in data.get("calendar", []) for w in t.get("words", [])),
+        venue_nouns=frozenset(fold(str(w)) for t in data.get("venue", []) for w in t.get("nouns", [])),
     )
 
 
@@ -432,10 +437,13 @@ def _cue_candidates(
         if title is not None:  # "Ms Jane Whitfield": the title rule has the name
             i = title[0]
             continue
-        if fold(tokens[i].text) in rules.determiners:
+        # "in February Kim went": a run starts after its determiner and after a date's words
+        if fold(tokens[i].text) in rules.determiners or _is_calendar_word(tokens[i].text, rules):
             i += 1
             continue
         end = _name_run(text, tokens, i, limit=5)
+        # "On Tuesday Moon said": a date's words end a run
+        end = next((k for k in range(i + 1, end) if _is_calendar_word(tokens[k].text, rules)), end)
         if end == i:
             i += 1
             continue
@@ -488,6 +496,21 @@ def _is_boilerplate(text: str, cand: _Candidate, rules: _LangRules) -> bool:
                 ):
                     return True
     return False
+
+
+# A number as written: "1953", "3", "1er", "21st", "2019-2020", "3,7".
+_NUMBER = re.compile(r"\d[\d.,-]*(?:er|re|e|ème|st|nd|rd|th|s)?")
+
+
+def _is_calendar_word(word: str, rules: _LangRules) -> bool:
+    return fold(word) in rules.calendar or _NUMBER.fullmatch(fold(word)) is not None
+
+
+def _is_calendar(text: str, cand: _Candidate, rules: _LangRules) -> bool:
+    """A mention made only of numbers, month and weekday names ("1953", "February", "Mardi 3 Mars") is a
+    time, never a place or a person, whatever the cue or the model says (#4)."""
+    tokens = _tokens(text, cand.start, cand.end)
+    return bool(tokens) and all(_is_calendar_word(t.text, rules) for t in tokens)
 
 
 def _strip_description(text: str, cand: _Candidate, rules: _LangRules, demonyms: dict[str, str]) -> bool:
@@ -710,6 +733,29 @@ def _mark_governments(
                     c.attrs["role"] = "government"
 
 
+def _venues_of_other_cities(text: str, cands: list[_Candidate], reg: Registry) -> list[_Candidate]:
+    """A venue of the gazetteer followed by another city ("la cathédrale Notre-Dame de Port-au-Prince")
+    is no venue of the gazetteer: an unknown venue of that city (#4)."""
+    kept: list[_Candidate] = []
+    for cand in cands:
+        last = kept[-1] if kept else None
+        entity = last.entity if last else None
+        home = reg.city_of(entity.id) if entity is not None and entity.type != "city" else None
+        if (
+            last is not None
+            and home is not None
+            and cand.entity is not None
+            and cand.entity.type == "city"
+            and cand.entity != home
+            and re.fullmatch(r"\s+(?:de|d'|d’|of)\s*", text[last.end : cand.start])
+        ):
+            last.end, last.entity, last.type = cand.end, None, "venue"
+            last.name = " ".join(text[last.start : last.end].split())
+            continue
+        kept.append(cand)
+    return kept
+
+
 # -- entry point ---------------------------------------------------------------------------------------------
 
 
@@ -746,7 +792,10 @@ def extract_entities(
         )
         candidates += _cue_candidates(text, tokens, rules, starts)
     candidates = [
-        c for c in candidates if c.source in ("gazetteer", "role") or not _is_boilerplate(text, c, rules)
+        c
+        for c in candidates
+        if c.source in ("gazetteer", "role")
+        or not (_is_boilerplate(text, c, rules) or _is_calendar(text, c, rules))
     ]
     demonyms = reg.demonym_forms(lang)
     candidates = [
@@ -758,7 +807,7 @@ def extract_entities(
     chosen = _resolve_roles(chosen, reg, _period(published), _sentence_bounds(text, sentences))
     _mark_governments(text, chosen, parsed, rules)
     spans = []
-    for cand in chosen:
+    for cand in _venues_of_other_cities(text, chosen, reg):
         entity = cand.entity
         attrs: dict[str, Any] = {
             "entity_id": entity.id if entity else slug(cand.name),
@@ -769,5 +818,11 @@ def extract_entities(
             attrs["role"] = cand.attrs["role"]
         if not attrs["entity_id"]:
             continue
-        spans.append(Span(cand.start, cand.end, entity.type if entity else cand.type, attrs))
+        label = entity.type if entity else cand.type
+        where = whereabouts(text, cand.start, cand.end, entity, reg, rules.venue_nouns)
+        if where.venue and cand.type in ("place", "organisation", ""):
+            label = "venue"  # "London Stadium", "stade Loujniki": a venue whatever the cue or model said
+        if where.city is not None and label != "person":
+            attrs["city"] = {"entity_id": where.city.id, "name": where.city.name}
+        spans.append(Span(cand.start, cand.end, label, attrs))
     return spans

@@ -43,7 +43,20 @@ __all__ = [
 ]
 
 GAZETTEER_PATH = LANG_DIR / "gazetteer.toml"
-ENTITY_TYPES = ("person", "country", "city", "region", "place", "organisation", "equipment", "group", "other")
+ENTITY_TYPES = (
+    "person",
+    "country",
+    "city",
+    "region",
+    "place",
+    "venue",
+    "organisation",
+    "equipment",
+    "group",
+    "other",
+)
+# `venue`: a building or site that events take place at (stadium, palace, cathedral, conference centre);
+# its `located_in` names the city (#4).
 
 # A misspelt full name ("Reccip Teyyep Erdogan", "Recep Tayipp Erdogan") is taken for a gazetteer person
 # when rapidfuzz's ratio of the folded names reaches FUZZY_NAME_MIN and its last name alone reaches
@@ -126,6 +139,9 @@ class Entity:
     # "en Singapour"); see `Registry.locative`.
     locatives: Mapping[str, str] = field(default_factory=dict)
     institution: str | None = None  # the concept of a country's institution ("army"), made from lang data
+    # The id of the place this one lies in: a venue's city ("wembley-stadium" → "london"), a suburb's
+    # city ("le-bourget" → "paris"), a seat of power's ("kremlin" → "moscow"); see `Registry.city_of`.
+    located_in: str | None = None
 
     def display_name(self, lang: str | None) -> str:
         return self.names.get(lang or "", self.name)
@@ -141,6 +157,7 @@ class Entity:
             "names": dict(self.names),
             "aliases": list(self.aliases),
             "country": self.country,
+            "located_in": self.located_in,
         }
 
 
@@ -369,6 +386,21 @@ class Registry:
             return []
         return [o for o in entity.offices if o.country and (on is None or o.overlaps(*on))]
 
+    def city_of(self, entity_id: str) -> Entity | None:
+        """The city an entity lies in: a city itself, else the first city up its `located_in` chain.
+
+        "wembley-stadium" → London, "kremlin" → Moscow, "le-bourget" → Le Bourget (a city of its own,
+        located in Paris); None for a country, a person, or a venue whose city the gazetteer lacks.
+        """
+        seen: set[str] = set()
+        entity = self._entities.get(entity_id)
+        while entity is not None and entity.id not in seen:
+            if entity.type == "city":
+                return entity
+            seen.add(entity.id)
+            entity = self._entities.get(entity.located_in) if entity.located_in else None
+        return None
+
     def locative(self, entity_id: str, lang: str, *, name: str | None = None) -> str:
         """The place with its locative preposition: "à Sotchi", "en Turquie", "au Vietnam", "aux
         États-Unis", "à Singapour", "au Caire"; English "in Sochi", "in the United States".
@@ -504,6 +536,7 @@ def _entity_from(data: Mapping[str, Any], *, where: str) -> Entity:
         offices=offices,
         leaders=_leaders(data.get("leader", [])),
         locatives=_locatives(data),
+        located_in=str(data["located_in"]) if data.get("located_in") else None,
     )
 
 
@@ -575,6 +608,7 @@ def _merge(base: Entity, extra: Entity, raw: Mapping[str, Any]) -> Entity:
         ("offices", "offices"),
         ("leaders", "leader"),
         ("locatives", "locative"),
+        ("located_in", "located_in"),
     ):
         if key in raw:
             changes[attr] = getattr(extra, attr)
@@ -668,6 +702,12 @@ def load_registry(user_file: Path | None = None) -> Registry:
         if entity_id in by_id:
             by_id[entity_id] = replace(
                 by_id[entity_id], capital=True, country=by_id[entity_id].country or code
+            )
+    for entity in by_id.values():
+        if entity.located_in and entity.located_in not in by_id:
+            raise SettingsError(
+                f"gazetteer: {entity.name!r} is located_in {entity.located_in!r}, no entity's id; "
+                "give the id of a city or place of the gazetteer"
             )
     return Registry(by_id.values())
 
