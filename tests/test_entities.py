@@ -418,6 +418,7 @@ def test_demonym_and_institution_noun(text: str, expected: set[str]) -> None:
         ("Les deux dirigeants se sont vus au Kremlin.", "fr", "Kremlin", "organisation", "Moscow"),
         ("Il a été reçu à la Maison Blanche.", "fr", "Maison Blanche", "organisation", "Washington"),
         ("Le sommet a lieu au stade municipal de Marseille.", "fr", "Marseille", "city", None),
+        ("Crystal Palace fans met at Selhurst Park.", "en", "Selhurst Park", "place", None),  # no venue noun
         ("La cathédrale Notre-Dame de Port-au-Prince est détruite.", "fr",
          "cathédrale Notre-Dame de Port-au-Prince", "venue", "Port-au-Prince"),
     ],

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chronique.entities.gazetteer import Entity, Registry, fold, name_key, names_compatible, registry, slug
-from chronique.entities.venues import whereabouts
+from chronique.entities.venues import of_another_city, whereabouts
 from chronique.lang import load_rules
 from chronique.model import FuzzyDate, Span
 from chronique.nlp import parse
@@ -739,16 +739,7 @@ def _venues_of_other_cities(text: str, cands: list[_Candidate], reg: Registry) -
     kept: list[_Candidate] = []
     for cand in cands:
         last = kept[-1] if kept else None
-        entity = last.entity if last else None
-        home = reg.city_of(entity.id) if entity is not None and entity.type != "city" else None
-        if (
-            last is not None
-            and home is not None
-            and cand.entity is not None
-            and cand.entity.type == "city"
-            and cand.entity != home
-            and re.fullmatch(r"\s+(?:de|d'|d’|of)\s*", text[last.end : cand.start])
-        ):
+        if last is not None and of_another_city(text, last.end, last.entity, cand.start, cand.entity, reg):
             last.end, last.entity, last.type = cand.end, None, "venue"
             last.name = " ".join(text[last.start : last.end].split())
             continue
@@ -820,7 +811,7 @@ def extract_entities(
             continue
         label = entity.type if entity else cand.type
         where = whereabouts(text, cand.start, cand.end, entity, reg, rules.venue_nouns)
-        if where.venue and cand.type in ("place", "organisation", ""):
+        if where.venue and cand.type in ("place", ""):
             label = "venue"  # "London Stadium", "stade Loujniki": a venue whatever the cue or model said
         if where.city is not None and label != "person":
             attrs["city"] = {"entity_id": where.city.id, "name": where.city.name}

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from chronique.entities.gazetteer import Entity, Registry, fold, name_key
 
-__all__ = ["Whereabouts", "whereabouts"]
+__all__ = ["Whereabouts", "of_another_city", "whereabouts"]
 
+_OF = re.compile(r"\s+(?:de|d'|d’|of)\s*")
 _WORD = re.compile(r"\w+(?:-\w+)*")
 # A city's name inside a venue's has at most this many words ("Rio de Janeiro", "Port-au-Prince" is one).
 _CITY_MAX_WORDS = 3
@@ -53,3 +54,19 @@ def whereabouts(
             if found is not None and found.type == "city" and reg.case_ok(name_key(surface), surface):
                 return Whereabouts(True, found)
     return Whereabouts(True, None)
+
+
+def of_another_city(
+    text: str, end: int, entity: Entity | None, next_start: int, following: Entity | None, reg: Registry
+) -> bool:
+    """Whether a known venue or landmark ending at `end` is followed by "de"/"of" and another city than
+    its own (`following`, the entity starting at `next_start`): "la cathédrale Notre-Dame de
+    Port-au-Prince" is no Notre-Dame de Paris."""
+    home = reg.city_of(entity.id) if entity is not None and entity.type != "city" else None
+    return (
+        home is not None
+        and following is not None
+        and following.type == "city"
+        and following != home
+        and _OF.fullmatch(text, end, next_start) is not None
+    )
