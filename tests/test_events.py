@@ -587,3 +587,27 @@ def test_a_country_talks_are_about_takes_no_part() -> None:
     )
     [meeting] = events(doc)
     assert (meeting["participants"], meeting["place"]) == (["France", "Germany"], "Berlin")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "dct", "place"),
+    [
+        (
+            "Italy won the final at Wembley Stadium on Sunday evening, beating England on penalties.",
+            "en",
+            "2021-07-12",
+            "London",
+        ),
+        (
+            "Un violent incendie a ravagé lundi la cathédrale Notre-Dame de Paris, en travaux.",
+            "fr",
+            "2019-04-16",
+            "Paris",
+        ),
+    ],
+)
+def test_an_event_at_a_venue_takes_place_in_its_city(text: str, lang: str, dct: str, place: str) -> None:
+    import chronique
+
+    doc = chronique.extract(text, lang=lang, dct=dct)
+    assert [(e.attrs["place"] or {}).get("name") for e in doc.layer("events")] == [place]

@@ -503,7 +503,12 @@ def _place(
         {_token_key(parsed.at(c)) for t in group.triggers for c in range(t.start, t.end)} if parsed else set()
     )
     for entity in local:
-        if entity.label not in PLACE_TYPES or (event_type in SITE_TYPES and entity.label == "country"):
+        # A venue, landmark or seat of power ("at Wembley Stadium", "au Kremlin") places the event in its
+        # city.
+        city = entity.attrs.get("city")
+        if city is None and (
+            entity.label not in PLACE_TYPES or (event_type in SITE_TYPES and entity.label == "country")
+        ):
             continue  # the country a disaster strikes is its participant ("le séisme qui a frappé Haïti")
         if not inside(entity.start, entity.end):
             continue
@@ -519,6 +524,11 @@ def _place(
             found is not None and parsed and not rules.names_place(found) and event_type not in SITE_TYPES
         )
         if checked and not _hangs_on_event(parsed, found.start(), trigger_tokens, timexes, local, rules):  # type: ignore[union-attr]
+            continue
+        if city is not None:
+            if entity.label not in ("other", "venue"):  # a burning cathedral stays what the fire struck
+                consumed.add((entity.start, entity.end))
+            candidates.append((_PLACE_RANK["city"], _distance(entity.start, group), dict(city)))
             continue
         consumed.add((entity.start, entity.end))
         candidates.append((_PLACE_RANK.get(entity.label, 9), _distance(entity.start, group), _ref(entity)))
@@ -646,7 +656,7 @@ def _participants(
         elif mention.type == "sport" and entity.label not in ("country", "group"):
             continue  # teams play; "Loujniki" is where
         elif entity.label in AGENT_TYPES or (
-            entity.label == "other" and mention.type in SITE_TYPES | {"economy"}
+            entity.label in ("other", "venue") and mention.type in SITE_TYPES | {"economy"}
         ):
             groups_.append({**_ref(entity), "type": entity.label})  # "other": a cathedral on fire, a club
     for phrase in rules.demonym_phrases:
