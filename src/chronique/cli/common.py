@@ -7,12 +7,15 @@ import json
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
 from chronique.errors import ChroniqueError
 from chronique.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from chronique.store import Store
 
 __all__ = [
     "DbOption",
@@ -21,6 +24,7 @@ __all__ = [
     "app",
     "eval_app",
     "fail",
+    "open_readonly",
     "print_rows",
     "settings_from",
 ]
@@ -54,6 +58,17 @@ def settings_from(db: Path | None = None, **overrides: Any) -> Settings:
     """Settings from chronique.toml and the environment, with the command line on top."""
     try:
         return load_settings(db=db, **overrides)
+    except ChroniqueError as exc:
+        fail(str(exc))
+
+
+def open_readonly(db: Path | None) -> Store:
+    """The store of `--db` (or the settings) opened read-only, or exit with the store's error."""
+    from chronique.store import open_store
+
+    settings = settings_from(db)
+    try:
+        return open_store(settings.db, readonly=True)
     except ChroniqueError as exc:
         fail(str(exc))
 

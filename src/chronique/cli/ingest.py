@@ -10,11 +10,19 @@ from typing import Annotated, Any
 
 import typer
 
-from chronique.cli.common import DbOption, FormatOption, QuietOption, app, fail, print_rows, settings_from
+from chronique.cli.common import (
+    DbOption,
+    FormatOption,
+    QuietOption,
+    app,
+    fail,
+    open_readonly,
+    print_rows,
+    settings_from,
+)
 from chronique.errors import ChroniqueError
 from chronique.ingest import add
 from chronique.model import Document, FuzzyDate
-from chronique.store import Store, open_store
 
 __all__ = ["add_command", "docs_command", "progress_bar", "show_command"]
 
@@ -87,15 +95,6 @@ def _advance(bar: Any, n: int) -> None:
     bar.update(n)
 
 
-def _open_readonly(db: Any) -> Store:
-    settings = settings_from(db)
-    try:
-        return open_store(settings.db, readonly=True)
-    except ChroniqueError as exc:
-        fail(str(exc))
-    raise AssertionError("unreachable")  # fail() exits
-
-
 @app.command("docs")
 def docs_command(
     db: DbOption = None,
@@ -121,7 +120,7 @@ def docs_command(
     Example: chronique docs --db news.db --search "sommet de Singapour" --since 2018-06-01 --csv
     """
     fmt = "json" if as_json else "csv" if as_csv else fmt
-    with _open_readonly(db) as store:
+    with open_readonly(db) as store:
         try:
             story_id = store.resolve(story) if story else None
             rows = store.documents(
@@ -155,7 +154,7 @@ def show_command(
 
     Example: chronique show 3f2a --db news.db
     """
-    with _open_readonly(db) as store:
+    with open_readonly(db) as store:
         try:
             doc = store.get(store.resolve(doc_id))
             story_id = store.row(doc.id).story_id

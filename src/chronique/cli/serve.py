@@ -8,21 +8,10 @@ from typing import Annotated, Any
 
 import typer
 
-from chronique.cli.common import DbOption, app, fail, print_rows, settings_from
+from chronique.cli.common import DbOption, app, fail, open_readonly, print_rows, settings_from
 from chronique.errors import ChroniqueError
-from chronique.store import Store, open_store
 
 __all__ = ["ask_command", "search_command", "serve"]
-
-
-def _open(db: Any) -> Store:
-    settings = settings_from(db)
-    try:
-        store: Store = open_store(settings.db, readonly=True)
-    except ChroniqueError as exc:
-        fail(str(exc))
-        raise  # not reached: fail() exits
-    return store
 
 
 @app.command("serve")
@@ -83,7 +72,7 @@ def search_command(
         return (date.end if end else date.start).isoformat()
 
     lo, hi = day(date_from, "--from", False), day(date_to, "--to", True)
-    with _open(db) as store:
+    with open_readonly(db) as store:
         try:
             results = search(
                 store, query, date_from=lo, date_to=hi, entity=entity, source=source, limit=limit
@@ -124,7 +113,7 @@ def ask_command(
 
     answers = []
     context: str | None = None
-    with _open(db) as store:
+    with open_readonly(db) as store:
         for question in questions:
             try:
                 answer = ask(store, question, context=context, lang=lang)

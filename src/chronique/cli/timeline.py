@@ -9,9 +9,9 @@ from typing import Annotated
 
 import typer
 
-from chronique.cli.common import DbOption, QuietOption, app, eval_app, fail, settings_from
+from chronique.cli.common import DbOption, QuietOption, app, eval_app, fail, open_readonly, settings_from
 from chronique.errors import ChroniqueError
-from chronique.store import Store, open_store
+from chronique.store import open_store
 
 __all__ = ["build_command", "eval_timeline_command", "link_command", "timeline_command"]
 
@@ -78,15 +78,6 @@ def link_command(
     )
 
 
-def _open(db: Path | None) -> Store:
-    settings = settings_from(db)
-    try:
-        return open_store(settings.db, readonly=True)
-    except ChroniqueError as exc:
-        fail(str(exc))
-    raise AssertionError("unreachable")  # fail() exits
-
-
 @app.command("timeline")
 def timeline_command(
     db: DbOption = None,
@@ -130,7 +121,7 @@ def timeline_command(
 
     if fmt not in FORMATS:
         fail(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
-    with _open(db) as store:
+    with open_readonly(db) as store:
         try:
             if tls:
                 from chronique.link.persist import load_state
