@@ -102,6 +102,16 @@ def _entity_indexer() -> Callable[[Store, list[Document]], Any]:
     return index_entities
 
 
+def _keep(result: Document | InputError, failed: list[InputError], kept: list[Document]) -> None:
+    """Record a document that failed, or give a processed one its headline and keep it."""
+    if isinstance(result, InputError):
+        failed.append(result)
+        return
+    if result.title is None:
+        result.title = headline(result.text)
+    kept.append(result)
+
+
 def process(doc: Document, pipeline: Pipeline) -> Document | InputError:
     """Run the pipeline on one document; a stage that breaks on it fails this document, not the batch."""
     try:
@@ -226,12 +236,7 @@ def add(
                     _mark_template_lines(clean, target, new, report)
                 processed: list[Document] = []
                 for result in runner.run(new):
-                    if isinstance(result, InputError):
-                        report.failed.append(result)
-                    else:
-                        if result.title is None:
-                            result.title = headline(result.text)
-                        processed.append(result)
+                    _keep(result, report.failed, processed)
                     if progress:
                         progress(1)
                 counts = target.add(processed)
@@ -330,13 +335,7 @@ def reclean(
                     continue
                 fresh = _as_read(doc)
                 fresh.meta["template_lines"] = template_lines
-                result = process(fresh, pipeline)
-                if isinstance(result, InputError):
-                    report.failed.append(result)
-                else:
-                    if result.title is None:
-                        result.title = headline(result.text)
-                    changed.append(result)
+                _keep(process(fresh, pipeline), report.failed, changed)
                 if progress:
                     progress(1)
             with target.transaction():
