@@ -19,7 +19,7 @@ from chronique.cli.common import (
     print_rows,
     settings_from,
 )
-from chronique.errors import ChroniqueError, InputError
+from chronique.errors import InputError
 from chronique.model import Document
 
 __all__ = ["clean_command", "eval_clean_command"]
@@ -123,17 +123,15 @@ def clean_command(
 
 
 def _reclean(source: str, db: Path | None, *, quiet: bool) -> None:
-    from chronique.cli.ingest import progress_bar
+    from chronique.cli.ingest import with_progress
     from chronique.ingest import reclean
 
     settings = settings_from(db)
-    bar = progress_bar("cleaning documents", quiet=quiet)
-    try:
-        report = reclean(source, settings=settings, progress=lambda n: _advance(bar, n))
-    except ChroniqueError as exc:
-        fail(str(exc))
-    finally:
-        bar.close()
+    report = with_progress(
+        "cleaning documents",
+        quiet=quiet,
+        work=lambda progress: reclean(source, settings=settings, progress=progress),
+    )
     for error in report.failed:
         typer.echo(f"failed: {error}", err=True)
     if not quiet:
@@ -170,7 +168,3 @@ def eval_clean_command(
         typer.echo(f"{key:16} {scores[key]:.4f}")
     for error in scores["errors"]:
         typer.echo(f"  {error}")
-
-
-def _advance(bar: Any, n: int) -> None:
-    bar.update(n)

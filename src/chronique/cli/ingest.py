@@ -6,7 +6,8 @@ import json
 import shutil
 import sys
 from collections import Counter
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 import typer
 
@@ -27,6 +28,8 @@ from chronique.model import Document, FuzzyDate
 __all__ = ["add_command", "docs_command", "progress_bar", "show_command"]
 
 DOC_COLUMNS = ("id", "date", "lang", "source", "title", "story")
+
+R = TypeVar("R")
 
 
 @app.command("add")
@@ -50,13 +53,11 @@ def add_command(
     Example: chronique add examples/ feed.xml --db news.db
     """
     settings = settings_from(db, workers=workers)
-    bar = progress_bar("adding documents", quiet=quiet)
-    try:
-        report = add(paths, settings=settings, progress=lambda n: _advance(bar, n))
-    except ChroniqueError as exc:
-        fail(str(exc))
-    finally:
-        bar.close()
+    report = with_progress(
+        "adding documents",
+        quiet=quiet,
+        work=lambda progress: add(paths, settings=settings, progress=progress),
+    )
     for error in report.failed:
         typer.echo(f"failed: {error}", err=True)
     if as_json:
@@ -91,8 +92,15 @@ def progress_bar(desc: str, *, quiet: bool) -> Any:
     )
 
 
-def _advance(bar: Any, n: int) -> None:
-    bar.update(n)
+def with_progress(desc: str, *, quiet: bool, work: Callable[[Callable[[int], None]], R]) -> R:
+    """Run `work(progress)` under a progress bar; a ChroniqueError ends the command with its message."""
+    bar = progress_bar(desc, quiet=quiet)
+    try:
+        return work(lambda n: bar.update(n))
+    except ChroniqueError as exc:
+        fail(str(exc))
+    finally:
+        bar.close()
 
 
 @app.command("docs")
