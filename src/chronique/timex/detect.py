@@ -106,6 +106,8 @@ def _interpret(g: Grammar, pattern: Pattern, m: re.Match[str]) -> tuple[str, dic
             recipe[key] = g.lookup(key, gd[key])
     if "this" in gd:
         recipe["cue"] = recipe.pop("this")
+    if "weekof" in gd:  # "the week of March 6": the week, not the day
+        recipe["unit"] = "W"
     if "definite" in gd:  # "the summer": one summer, the one nearest the document date
         recipe["definite"] = True
     if "distal" in gd:  # "ce soir-là": that evening of the story, not this one

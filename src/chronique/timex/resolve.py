@@ -563,6 +563,9 @@ class _Resolver:
             if start is None:
                 return "XXXX-XX-XX" + time, False, direction
             base, anchored = start, True
+        if recipe.get("unit") == "W":  # "the week of March 6"
+            self.told = (base, "D")
+            return _week(base), anchored, direction
         self.anchor = base
         self.told = (base, "D")
         return base.isoformat() + time, anchored, direction

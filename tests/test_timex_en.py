@@ -1,0 +1,38 @@
+"""English time expressions: spans and values following the TempEval-3 conventions (#3)."""
+
+from __future__ import annotations
+
+import pytest
+
+from chronique.timex import tag
+
+
+def found(text: str, dct: str | None = None) -> list[tuple[str, str]]:
+    return [(text[s.start : s.end], str(s.attrs["value"])) for s in tag(text, lang="en", dct=dct)]
+
+
+@pytest.mark.parametrize(
+    ("text", "dct", "expected"),
+    [
+        # a clock time and the date it is on are one expression
+        (
+            "Holders may tender until 5 p.m. EST Nov. 9.",
+            "1989-11-02",
+            [("5 p.m. EST Nov. 9", "1989-11-09T17:00")],
+        ),
+        ("It expires at 5 p.m. EST, Nov. 6.", "1989-10-30", [("5 p.m. EST, Nov. 6", "1989-11-06T17:00")]),
+        # the week holding a day
+        ("a hearing the week of March 6", "2000-02-24", [("the week of March 6", "2000-W10")]),
+        # "the night of <date>": the date alone is the expression
+        ("He was shot on the night of Oct. 23.", "1998-11-21", [("Oct. 23", "1998-10-23")]),
+        ("tapes from the night the plane went down", "1998-01-14", []),
+        # a compound "-long" gives a length
+        ("their third day-long meeting", None, [("day-long", "P1D")]),
+        ("the decades-long battle", None, [("decades-long", "PXY")]),
+        # "a second" before a noun is an ordinal
+        ("it will be a second betrayal", "2000-04-17", []),
+        ("A second group of directors", "1989-10-27", []),
+    ],
+)
+def test_english_expressions(text: str, dct: str | None, expected: list[tuple[str, str]]) -> None:
+    assert found(text, dct) == expected
