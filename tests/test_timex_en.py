@@ -32,6 +32,25 @@ def found(text: str, dct: str | None = None) -> list[tuple[str, str]]:
         # "a second" before a noun is an ordinal
         ("it will be a second betrayal", "2000-04-17", []),
         ("A second group of directors", "1989-10-27", []),
+        # a day part before a relative day
+        (
+            "Trading halted in mid-afternoon yesterday.",
+            "1989-11-02",
+            [("mid-afternoon yesterday", "1989-11-01TAF")],
+        ),
+        # "the quarter a year ago" is one expression, the quarter of the year before
+        (
+            "For the quarter a year ago, it earned $16 million.",
+            "1989-10-26",
+            [("the quarter a year ago", "1988-Q3")],
+        ),
+        # "the early summer" is a definite season: the one nearest the document date
+        ("from the low levels of the early summer", "1989-10-26", [("the early summer", "1989-SU")]),
+        ("Sales rise in early summer.", "1989-10-26", [("early summer", "XXXX-SU")]),
+        # "until", "through": an end point, most often ahead
+        ("The bank extended loans through January.", "1989-10-30", [("January", "1990-01")]),
+        # "un-…ed" adjectives are no past tense
+        ("It would be paid on a still unspecified date in January.", "1989-10-26", [("January", "1990-01")]),
     ],
 )
 def test_english_expressions(text: str, dct: str | None, expected: list[tuple[str, str]]) -> None:
