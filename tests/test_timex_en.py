@@ -52,6 +52,9 @@ def found(text: str, dct: str | None = None) -> list[tuple[str, str]]:
         # a clock hour and its part of the day
         ("He will leave at 4 in the morning.", "2000-04-05", [("4 in the morning", "2000-04-05T04:00")]),
         ("They met at 8 in the evening.", "1998-08-07", [("8 in the evening", "1998-08-07T20:00")]),
+        # a cue word before a month and day belongs to the date
+        ("He was shot to death last Oct. 23 at his home.", "1999-04-19", [("last Oct. 23", "1998-10-23")]),
+        ("The vote is set for next March 3.", "1998-03-10", [("next March 3", "1999-03-03")]),
         # a rate of hours per day is no expression (TempEval-3)
         ("They watch the clinic 24 hours a day.", "1998-10-25", []),
         # "un-…ed" adjectives are no past tense
