@@ -10,6 +10,7 @@ import pytest
 from chronique.events import extract_events, find_triggers
 from chronique.events.merge import DOCUMENT_DATE_CONFIDENCE
 from chronique.model import Document, FuzzyDate, Span
+from chronique.timex import tag
 
 # Canonical names of the mentions the tests use: surface → (type, canonical English name).
 ENTITIES = {
@@ -42,7 +43,12 @@ ENTITIES = {
 
 
 def build(
-    text: str, *, lang: str = "fr", dct: str | None = "2023-05-10", timex: dict[str, str] | None = None
+    text: str,
+    *,
+    lang: str = "fr",
+    dct: str | None = "2023-05-10",
+    timex: dict[str, str] | None = None,
+    tagged: bool = False,
 ) -> Document:
     """A document with sentences, entities (from ENTITIES) and timex (surface → value) set by hand."""
     doc = Document(raw=text, source="test", lang=lang)
@@ -62,6 +68,9 @@ def build(
             slug = name.lower().replace(" ", "-")
             entities.append(Span(match.start(), match.end(), label, {"entity_id": slug, "name": name}))
     doc.set_layer("entities", entities)
+    if timex is None and tagged:  # the time tagger's own spans, with their recipes
+        doc.set_layer("timex", tag(text, lang=lang, dct=doc.published))
+        return extract_events(doc)
     spans = []
     for surface, value in (timex or {}).items():
         start = text.index(surface)
@@ -611,3 +620,54 @@ def test_an_event_at_a_venue_takes_place_in_its_city(text: str, lang: str, dct: 
 
     doc = chronique.extract(text, lang=lang, dct=dct)
     assert [(e.attrs["place"] or {}).get("name") for e in doc.layer("events")] == [place]
+
+
+# An undated article that tells two meetings of the same two leaders, placed in time only relative to
+# its own unknown date (the shape of seed 001, in words of our own).
+UNDATED_TWO_MEETINGS = (
+    "Un nouveau tête-à-tête entre Macron et Scholz. "
+    "Il y a deux ans, Emmanuel Macron et Olaf Scholz s'étaient retrouvés à Madrid pour parler d'énergie. "
+    "La question sera au centre d'une nouvelle rencontre à Berlin ce jeudi."
+)
+
+
+def test_without_a_document_date_relative_times_keep_two_meetings_apart() -> None:
+    doc = build(UNDATED_TWO_MEETINGS, dct=None, tagged=True)
+    found = {e["place"]: e for e in events(doc) if e["type"] == "meeting"}
+    assert set(found) == {"Madrid", "Berlin"}
+    assert found["Berlin"]["participants"] == ["Emmanuel Macron", "Olaf Scholz"]  # from the headline
+    assert (found["Madrid"]["status"], found["Berlin"]["status"]) == ("happened", "planned")
+    # Each keeps the expression that places it, for the linker to date the document from.
+    timexes = {doc.text[t.start : t.end] for t in doc.layer("timex")}
+    kept = {doc.text[slice(*e.attrs["timex"])] for e in doc.layer("events") if e.attrs["timex"]}
+    assert {"Il y a deux ans", "ce jeudi"} <= kept <= timexes
+
+
+def test_relative_days_read_an_expression_from_any_document_date() -> None:
+    from chronique.events.mentions import relative_days
+
+    text = "Il y a un an et demi, hier, ce mercredi, le 28 septembre."
+    spans = {text[s.start : s.end]: s for s in tag(text, lang="fr")}
+    lo, hi = relative_days(text, spans["Il y a un an et demi"], "fr") or (0, 0)
+    assert -580 < lo < hi < -500
+    assert relative_days(text, spans["hier"], "fr") == (-1, -1)
+    assert relative_days(text, spans["le 28 septembre"], "fr") is None  # needs a calendar, not an offset
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        (
+            "Deux ans après leur rencontre à Madrid, Emmanuel Macron et Olaf Scholz se sont retrouvés à "
+            "Berlin ce mercredi.",
+            "fr",
+        ),
+        ("Two years after their meeting in Madrid, Emmanuel Macron and Olaf Scholz met in Berlin.", "en"),
+    ],
+)
+def test_a_meeting_dated_by_the_time_elapsed_since_is_an_event_of_its_own(text: str, lang: str) -> None:
+    doc = build(text, lang=lang, tagged=True)  # published 2023-05-10
+    found = {e["place"]: e for e in events(doc) if e["type"] == "meeting"}
+    assert found["Madrid"]["participants"] == ["Emmanuel Macron", "Olaf Scholz"]
+    assert found["Madrid"]["date"] == "2021"  # two years before the document date
+    assert found["Berlin"]["date"] != "2021"  # the elapsed time dates the other meeting only

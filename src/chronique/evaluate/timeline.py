@@ -509,6 +509,11 @@ def score_dev_events(
                 shared = len(event.participants & m.participant_ids)
                 if shared < min(1, len(event.participants)):
                     continue
+                # Another real event the gold left out ("un an et demi après leur rencontre à Moscou" in
+                # an article on the Sochi meeting): its own date says it is not this one. (A wrong place
+                # alone is an extraction error on this event: it counts as a split.)
+                if m.date is not None and event.date is not None and not m.date.compatible(event.date):
+                    continue
                 score = shared + (
                     2
                     if m.date is not None and event.date is not None and m.date.compatible(event.date)

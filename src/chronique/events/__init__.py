@@ -119,7 +119,9 @@ def extract_events(doc: Document, *, settings: Settings | None = None) -> Docume
             pair=pair,
         )
     _recall_venues(mentions)
-    events = merge_mentions(mentions, doc, rules)
+    # An event with no one taking part and no date, outside the news of the lead, is no fact the
+    # timeline can hold ("les attaques à Idleb avaient cessé", "un accord sur la Syrie").
+    events = [e for e in merge_mentions(mentions, doc, rules) if e.participants or e.date or e.main]
     doc.set_layer("events", [to_span(event, doc, rules) for event in events])
     return doc
 

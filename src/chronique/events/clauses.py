@@ -5,7 +5,9 @@ in 1953": the year belongs to the war's relative clause, not to the signing. "th
 since their meeting in Singapore last June": the place and the month belong to the other meeting. A
 region opens at a relative pronoun or at a preposition that names another event ("after", "since",
 "depuis", "après", language data `[[clause]]`) and runs to the next punctuation of the sentence; a
-time expression alone between commas (", this year,") does not close it.
+time expression alone between commas (", this year,") does not close it. A duration just before the
+preposition opens the region with it: "[un an et demi après leur rencontre à Moscou], ils se sont
+retrouvés à Sotchi" dates the Moscow meeting, not the one in Sochi.
 
 A time expression or a place dates or places a trigger only when both stand in the same region (or
 both outside every region), or when the region is a relative clause on the trigger itself ("the
@@ -56,6 +58,15 @@ def _interjection(text: str, start: int, timexes: Sequence[Span]) -> int | None:
     return None
 
 
+def _elapsed_start(text: str, begin: int, timexes: Sequence[Span]) -> int:
+    """Start of "un an et demi après leur rencontre": the time between the other event and the
+    sentence's belongs to the other event's region, not to the main clause."""
+    for timex in timexes:
+        if timex.label == "DURATION" and timex.end <= begin and not text[timex.end : begin].strip():
+            return timex.start
+    return begin
+
+
 def regions(
     text: str, sentence: Span, openers: Sequence[tuple[str, re.Pattern[str]]], timexes: Sequence[Span]
 ) -> list[Region]:
@@ -68,6 +79,8 @@ def regions(
                 t.start <= match.end() + 1 and t.end > match.end() for t in timexes
             ):
                 continue  # "after Friday", "depuis mars 2011": a time phrase, not another event
+            if kind == "other_event":
+                begin = _elapsed_start(text, begin, timexes)
             starts.append((begin, match.start(), kind))
     for match in re.finditer(r"\(", text[sentence.start : sentence.end]):
         # "(22 h 53 à Paris)": an aside, whatever the language.

@@ -91,6 +91,10 @@ class Mention:
     novel: bool = False  # "une nouvelle rencontre": not an event told as past
     persons: int = 0  # how many participants are people
     recalls: bool = False  # "parrains de ces pourparlers": reached at talks told elsewhere in the document
+    # Days from the document date to what the clause's time expression names, when that expression is
+    # relative and the document has no date to resolve it against ("il y a un an et demi": about
+    # -565 to -535; "ce mercredi": 0 to 6). Tells two undated events apart (`merge.py`).
+    relative: tuple[int, int] | None = None
 
     @property
     def start(self) -> int:
@@ -98,7 +102,7 @@ class Mention:
 
     @property
     def anchored(self) -> bool:
-        return self.date is not None or self.place is not None
+        return self.date is not None or self.place is not None or self.relative is not None
 
 
 class ParsedText:
@@ -161,6 +165,12 @@ class _Group:
     head: Any | None = None
     tokens: list[Any] = field(default_factory=list)  # the words of its clause (parse only)
     starts: set[int] = field(default_factory=set)  # their offsets in the text
+    # The phrase it has to itself: a dated phrase on another event, "un an et demi après leur rencontre".
+    region: Region | None = None
+
+    @property
+    def apart(self) -> bool:
+        return self.region is not None
 
     @property
     def start(self) -> int:
@@ -171,16 +181,29 @@ class _Group:
         return self.triggers[-1].end
 
 
-def _group(sentence: Span, triggers: list[Trigger], parsed: ParsedText, referring: Any) -> list[_Group]:
+def _group(
+    sentence: Span, triggers: list[Trigger], parsed: ParsedText, referring: Any, apart: Any = None
+) -> list[_Group]:
     """Triggers of one clause make one group; each word goes to the group whose clause governs it.
 
     `referring(trigger)` tells an anaphoric trigger ("cette visite"): its group takes no words, since
-    what surrounds it tells of other things.
+    what surrounds it tells of other things. `apart(trigger)` gives the region of a dated phrase on
+    another event ("un an et demi après leur rencontre à Moscou"): its trigger makes a group that owns
+    the region's words.
     """
-    if not parsed:
-        return [_Group(triggers)]  # without a parse, one sentence tells one event
+    if not parsed:  # without a parse, one sentence tells one event, and each dated phrase on another
+        regions_ = {t.start: apart(t) for t in triggers} if apart is not None else {}
+        rest = [t for t in triggers if regions_.get(t.start) is None]
+        own = [_Group([t], region=regions_[t.start]) for t in triggers if regions_.get(t.start) is not None]
+        return own + ([_Group(rest)] if rest else [])
     groups: dict[int, _Group] = {}
     for trigger in triggers:
+        region = apart(trigger) if apart is not None else None
+        if region is not None:
+            # "un an et demi après leur rencontre à Moscou": the noun heads an event of its own.
+            alone = groups.setdefault(-1 - trigger.start, _Group([], parsed.at(trigger.start), region=region))
+            alone.triggers.append(trigger)
+            continue
         head = _clause_head(parsed, trigger)
         key = head.i if head is not None else -1 - trigger.start
         groups.setdefault(key, _Group([], head)).triggers.append(trigger)
@@ -192,7 +215,11 @@ def _group(sentence: Span, triggers: list[Trigger], parsed: ParsedText, referrin
         last = bisect.bisect_left(parsed.starts, sentence.end)
         for index in range(first, last):
             token, position = parsed.tokens[index], parsed.starts[index]
-            owner = _owner(token, heads)
+            owner = next(
+                (n for n, g in enumerate(result) if g.region and g.region.start <= position < g.region.end),
+                None,
+            )
+            owner = owner if owner is not None else _owner(token, heads)
             if owner is None:
                 owner = min(owners, key=lambda n: _distance(position, result[n]))
             result[owner].tokens.append(token)
@@ -214,7 +241,15 @@ def _in_group(position: int, group: _Group, groups: list[_Group], parsed: Parsed
     if parsed:
         index = bisect.bisect_right(parsed.starts, position) - 1
         return index >= 0 and parsed.starts[index] in group.starts
-    return min(groups, key=lambda g: _distance(position, g)) is group
+    own = next(
+        (g for g in groups if g.region is not None and g.region.start <= position < g.region.end), None
+    )
+    if own is not None:
+        return own is group
+    return (
+        min((g for g in groups if g.region is None), key=lambda g: _distance(position, g), default=None)
+        is group
+    )
 
 
 def _ref(span: Span) -> Ref:
@@ -252,10 +287,19 @@ def sentence_mentions(
         start = max(sentence.start, trigger.start - REFERENCE_WINDOW)
         return any(p.search(text, start, trigger.start) for p in (*rules.anaphor, *rules.time_reference))
 
-    groups = _group(sentence, triggers, parsed, referring)
     clauses = regions(
         text, sentence, rules.clauses, [t for t in timexes if sentence.start <= t.start < sentence.end]
     )
+
+    def apart(trigger: Trigger) -> Region | None:
+        # A trigger in a phrase that tells of another event and dates it: that event, on its own.
+        region = next((r for r in clauses if r.start <= trigger.start < r.end), None)
+        if region is None or region.kind != "other_event":
+            return None
+        dated = any(region.start <= t.start < region.end for t in timexes if t.attrs.get("ago"))
+        return region if dated else None
+
+    groups = _group(sentence, triggers, parsed, referring, apart)
     mentions: list[Mention] = []
     for group in groups:
         if any(t.type == "statement" for t in group.triggers):
@@ -428,6 +472,13 @@ def _mention(
         mention,
         consumed,
     )
+    if group.apart and not mention.participants and rules.before(rules.their, text, before, first.start):
+        # "un an et demi après leur rencontre à Moscou, Poutine et Erdogan se sont retrouvés": theirs.
+        mention.participants = [
+            {**_ref(e), "type": PERSON}
+            for e in sentence_entities
+            if e.label == PERSON and not inside(e.start)
+        ][:MAX_PARTICIPANTS]
     if event_type in ANAPHORA_TYPES:
         _resolve_anaphora(doc, sentence, types, rules, entities, mention)
     mention.persons = sum(1 for p in mention.participants if p.get("type") == PERSON)
@@ -437,6 +488,8 @@ def _mention(
     mention.timex = _timex(text, sentence, own, rules, timexes, nearest, doc.published)
     if mention.timex is not None:
         mention.date = _date_of(mention.timex, doc.published)
+        if mention.date is None:
+            mention.relative = relative_days(text, mention.timex, rules.lang)
     published = doc.published
     if mention.date is not None and published is not None and mention.date.end < published.start:
         # "Trump has agreed to meet Kim by May, Chung told reporters on Thursday": an event told as
@@ -455,7 +508,9 @@ def _mention(
         return mention
     if mention.type == "visit" and mention.persons >= 2:
         mention.type = "meeting"  # a leader visiting another for talks is a meeting in the gold (#4)
-    mention.anaphoric = mention.anaphoric or (referred and mention.date is None)
+    # "après leur rencontre à Moscou" names a meeting told elsewhere, unless its own words date it
+    # ("un an et demi après leur rencontre").
+    mention.anaphoric = mention.anaphoric or (referred and mention.date is None and mention.relative is None)
     if mention.anaphoric:
         # "Cette visite survient sur fond de…": the words around it tell of other things.
         mention.participants, mention.place, mention.persons = [], None, 0
@@ -725,7 +780,7 @@ def _timex(
     for timex in timexes:
         if (timex.label not in ("DATE", "TIME") and not timex.attrs.get("ago")) or not inside(timex.start):
             continue
-        if _date_of(timex, published) is None:
+        if _date_of(timex, published) is None and relative_days(text, timex, rules.lang) is None:
             continue
         before = text[max(sentence.start, timex.start - 12) : timex.start]
         if any(p.search(before) for p in rules.not_event_date):
@@ -737,11 +792,59 @@ def _timex(
         return None
     # A duration counted back wins ("Ce 12 janvier 2011, il y a un an qu'un séisme": the date is its
     # now); then the finest date of the clause, then the nearest ("la Coupe du monde 2018 … ce dimanche
-    # 15 juillet").
+    # 15 juillet"); an expression that only says how far from the document date comes after any date.
     return min(
         candidates,
         key=lambda t: (not t.attrs.get("ago"), _rank(t, published), _distance(t.start, group)),
     )
+
+
+# One week of reference days: a relative expression is read from each weekday of publication, so that
+# "ce mercredi" spans every day it may name.
+_REFERENCE_DAYS = tuple(dt.date(2001, 1, 1) + dt.timedelta(days=k) for k in range(7))
+
+
+def _counts_from_publication(timex: Span) -> bool:
+    """An expression counted from the document date alone: "il y a un an et demi", "dans deux
+    semaines", "la semaine dernière", "hier", "ce mercredi" (not "le 28 septembre", "la veille")."""
+    if timex.attrs.get("ago"):
+        return True
+    recipe = timex.attrs.get("recipe") or {}
+    kind = recipe.get("kind")
+    if kind in ("offset", "relunit"):
+        return True
+    if kind != "calendar":
+        return False
+    parts = {k for k, v in (timex.attrs.get("parts") or {}).items() if v is not None}
+    return isinstance(recipe.get("relday"), int) or (
+        "weekday" in parts and parts <= {"weekday", "hour", "minute"}
+    )
+
+
+def relative_days(text: str, timex: Span, lang: str) -> tuple[int, int] | None:
+    """Days from the document date to the first and last day `timex` may name, whatever that date is:
+    (-565, -535) for "il y a un an et demi", (0, 6) for "ce mercredi" announced, (-1, -1) for "hier".
+    None for an expression that needs a calendar ("le 28 septembre") or the narrative ("la veille")."""
+    if not _counts_from_publication(timex):
+        return None
+    from chronique.timex import resolve  # the tagger resolves its own recipes
+
+    lo: int | None = None
+    hi: int | None = None
+    for day in _REFERENCE_DAYS:
+        if timex.attrs.get("ago"):
+            counted = _ago(str(timex.attrs.get("value") or ""), FuzzyDate.from_date(day))
+            value = counted.value if counted is not None else ""
+        else:
+            resolved = resolve(text, [timex], lang=lang, dct=day)
+            value = str(resolved[0].attrs.get("value", "")).split("T", 1)[0] if resolved else ""
+        try:
+            first, last = FuzzyDate.parse(value).interval()
+        except ValueError:
+            return None
+        lo = min((first - day).days, lo if lo is not None else (first - day).days)
+        hi = max((last - day).days, hi if hi is not None else (last - day).days)
+    return (lo, hi) if lo is not None and hi is not None else None
 
 
 _YEAR = re.compile(r"\d{4}")
@@ -837,10 +940,17 @@ def _status(
             return "planned"
         if mention.date.end < published.start:
             return "happened"
+    if mention.relative is not None and (mention.relative[0] > 0 or mention.relative[1] < 0):
+        return "planned" if mention.relative[0] > 0 else "happened"
     if cue == "planned":
         return "planned"
     head = group.head
-    verbs = [head, *(c for c in head.children if c.dep_.startswith("aux"))] if head is not None else []
+    # A copula carries the tense of a nominal predicate: "la question sera au centre d'une rencontre".
+    verbs = (
+        [head, *(c for c in head.children if c.dep_.startswith("aux") or c.dep_ == "cop")]
+        if head is not None
+        else []
+    )
     if any("Cnd" in v.morph.get("Mood") for v in verbs) and mention.date is None:
         return "hypothetical"  # "une offensive précipiterait…": no event (dropped by the caller)
     if any("Fut" in v.morph.get("Tense") or "Cnd" in v.morph.get("Mood") for v in verbs):

@@ -43,7 +43,23 @@ class Event:
 
     def best(self) -> Mention:
         dated = [m for m in self.mentions if m.date is not None and m.participants]
-        return (dated or [m for m in self.mentions if m.participants] or self.mentions)[0]
+        placed_in_time = [m for m in self.mentions if m.relative is not None and m.participants]
+        return (dated or placed_in_time or [m for m in self.mentions if m.participants] or self.mentions)[0]
+
+    def timed(self) -> Mention:
+        """The mention that places the event in time: the best one, unless another has the date or
+        the relative expression it lacks ("une nouvelle rencontre à Sotchi ce mercredi" under a
+        headline that names the two leaders)."""
+        best = self.best()
+        if best.date is not None or best.relative is not None:
+            return best
+        return next((m for m in self.mentions if m.date is not None or m.relative is not None), best)
+
+    @property
+    def relative(self) -> tuple[int, int] | None:
+        """Days from the document date the event may lie at, as its mentions' relative expressions
+        say when the document has no date (`Mention.relative`)."""
+        return next((m.relative for m in self.mentions if m.relative is not None), None)
 
     @property
     def participants(self) -> list[Ref]:
@@ -125,6 +141,8 @@ def _compatible(event: Event, mention: Mention) -> bool:
     date = event.date
     if date is not None and mention.date is not None and not date.compatible(mention.date):
         return False
+    if not _overlap(event.relative, mention.relative):
+        return False  # "il y a un an et demi … à Moscou" and "ce mercredi": two meetings
     place = event.place
     return not (place is not None and mention.place is not None and _key(place) != _key(mention.place))
 
@@ -138,6 +156,9 @@ def _closeness(mention: Mention, event: Event, published: FuzzyDate | None) -> t
     else:  # an event without participants fits a mention with some less than one sharing them
         overlap = NO_PARTICIPANTS_FIT if ours or theirs else 0.5
     date = event.date
+    relative = event.relative
+    if date is None and relative is not None:  # no document date: days from it, as far as they are known
+        return overlap, -float(0 if relative[0] <= 0 <= relative[1] else min(map(abs, relative)))
     if date is None:
         return overlap, float("-inf")
     if published is None:
@@ -145,8 +166,15 @@ def _closeness(mention: Mention, event: Event, published: FuzzyDate | None) -> t
     return overlap, -float(abs((date.start - published.start).days))
 
 
+def _overlap(ours: tuple[int, int] | None, theirs: tuple[int, int] | None) -> bool:
+    """True unless both relative spans are known and share no day."""
+    return ours is None or theirs is None or (ours[0] <= theirs[1] and theirs[0] <= ours[1])
+
+
 def _past(event: Event, published: FuzzyDate | None) -> bool:
     date = event.date
+    if date is None and event.relative is not None:
+        return event.relative[1] < 0
     return date is not None and published is not None and date.end < published.start
 
 
@@ -280,10 +308,11 @@ def _elsewhere(doc: Document, entity: Span, rules: EventRules, kind: str) -> boo
 
 def to_span(event: Event, doc: Document, rules: EventRules) -> Span:
     best = event.best()
+    timed = event.timed()
     trigger = best.triggers[0]
     date = event_date(event, doc)
     statuses = [m.status for m in event.mentions if not m.anaphoric] or [best.status]
-    status = "denied" if "denied" in statuses else best.status
+    status = "denied" if "denied" in statuses else timed.status
     if date is not None and doc.published is not None and status != "denied":
         if date.start > doc.published.end:
             status = "planned"
@@ -296,7 +325,7 @@ def to_span(event: Event, doc: Document, rules: EventRules) -> Span:
         "status": status,
         "main": event.main,
         "sentence": [best.sentence.start, best.sentence.end],
-        "timex": [best.timex.start, best.timex.end] if best.timex is not None else None,
+        "timex": [timed.timex.start, timed.timex.end] if timed.timex is not None else None,
         "mentions": [[t.start, t.end] for m in event.mentions for t in m.triggers],
         "trigger": doc.text[trigger.start : trigger.end],
     }

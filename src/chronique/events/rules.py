@@ -57,6 +57,7 @@ class EventRules:
     precedence: tuple[str, ...]
     status: tuple[tuple[str, re.Pattern[str]], ...]
     pair: tuple[re.Pattern[str], ...]
+    their: tuple[re.Pattern[str], ...]  # "leur |rencontre": the event of people named elsewhere
     anaphor: tuple[re.Pattern[str], ...]
     time_reference: tuple[re.Pattern[str], ...]
     ago_before: tuple[re.Pattern[str], ...]
@@ -179,6 +180,7 @@ def event_rules(lang: str | None) -> EventRules:
         precedence=tuple(data.get("precedence", EVENT_TYPES)),
         status=tuple((rule["status"], _compile(rule["pattern"])) for rule in data.get("status", [])),
         pair=tuple(_compile(rule["pattern"]) for rule in data.get("pair", [])),
+        their=tuple(_compile(rule["pattern"]) for rule in data.get("their", [])),
         anaphor=tuple(_compile(rule["pattern"]) for rule in data.get("anaphor", [])),
         time_reference=tuple(_compile(rule["pattern"]) for rule in data.get("time_reference", [])),
         ago_before=tuple(
@@ -282,7 +284,7 @@ def check_example(lang: str, rule: dict[str, Any], example: Any) -> None:
         assert match and rules.demonym(match.group("demonym")), (
             f"{lang}: {rule['concept']} not in {example!r}"
         )
-    else:  # pair, anaphor, time_reference, definite, genitive, novelty, generic, place, not_event_date:
-        # anchored patterns; their examples read "what comes before|the word"
+    else:  # pair, their, anaphor, time_reference, definite, genitive, novelty, generic, place,
+        # not_event_date: anchored patterns; their examples read "what comes before|the word"
         before = example.split("|")[0] if "|" in example else example
         assert _compile(rule["pattern"]).search(before), f"{lang} {rule.get('concept')}: {example!r}"
