@@ -390,11 +390,11 @@ def test_a_lone_weekday_rejoins_the_event_once_a_source_dates_it_at_its_place() 
 @pytest.mark.parametrize(
     ("event_date", "expected"),
     [
-        ("2020-03-05", "2020-03"),  # told without a time expression: a few days after, a month guessed
-        ("2020-03-31", None),  # the few days after may be April: nothing
+        ("2020-03-05", "2020-03-06"),  # told without a time expression: the middle of the days after
+        ("2020-03-31", "2020-04-01"),  # across the end of a month as well
     ],
 )
-def test_a_main_event_told_without_time_gives_a_month_guess(event_date: str, expected: str | None) -> None:
+def test_a_main_event_told_without_time_gives_a_day_guess(event_date: str, expected: str | None) -> None:
     undated = doc(
         "Erdogan et Poutine ont eu un tête-à-tête de trois heures à Moscou.",
         source="undated",
@@ -407,10 +407,9 @@ def test_a_main_event_told_without_time_gives_a_month_guess(event_date: str, exp
         events=[{"trigger": "met", "place": MOSCOW, "date": event_date}],
     )
     result = link_documents([dated, undated], resolver=None)
-    date = result.borrowed.get(undated.id)
-    assert (date.value if date else None) == expected
-    if date is not None:
-        assert date.confidence < 0.5 and "guess" in date.evidence
+    date = result.borrowed[undated.id]
+    assert date.value == expected
+    assert date.confidence < 0.5 and "guess" in date.evidence  # never counted as a sure date
 
 
 def test_a_yearless_day_with_its_weekday_is_read_as_a_weekday() -> None:
@@ -721,3 +720,39 @@ def test_stored_linking_loads_what_it_needs_and_changes_nothing(
 
     assert clusters(stored) == clusters(state)
     assert {d: v.value for d, v in stored.borrowed.items()} == {d: v.value for d, v in state.borrowed.items()}
+
+
+def test_a_day_written_in_one_source_makes_a_month_dated_event_a_day() -> None:
+    month = doc(
+        "Erdogan et Poutine se sont retrouvés à Moscou.",
+        source="month",
+        events=[{"trigger": "retrouvés", "place": MOSCOW, "date": "2020-03"}],
+    )
+    yearless = doc(
+        "Erdogan et Poutine se sont retrouvés jeudi 5 mars à Moscou.",
+        source="yearless",
+        events=[{"trigger": "retrouvés", "place": MOSCOW, "timex": "jeudi 5 mars"}],
+        timexes=[("jeudi 5 mars", {"value": "XXXX-03-05", "parts": {"weekday": 4, "day": 5, "month": 3}})],
+    )
+    result = link_documents([month, yearless], resolver=None)
+    [cluster] = result.clusters.values()
+    assert cluster.date is not None and cluster.date.value == "2020-03-05"  # the one Thursday 5 March
+    # A weekday alone fits four days of the month: the event stays a month.
+    weekday = doc(
+        "Erdogan et Poutine se sont retrouvés jeudi à Moscou.",
+        source="weekday",
+        events=[{"trigger": "retrouvés", "place": MOSCOW, "timex": "jeudi"}],
+        timexes=[("jeudi", {"value": "XXXX-WXX-4", "parts": {"weekday": 4}})],
+    )
+    result = link_documents([month, weekday], resolver=None)
+    assert [c.date.value for c in result.clusters.values() if c.date] == ["2020-03"]
+
+
+def test_a_year_in_a_name_dates_nothing() -> None:
+    from chronique.events.mentions import year_in_name
+
+    text = "Italy have won Euro 2020 at Wembley. En 2015, la Turquie a abattu un avion."
+    euro = Span(text.index("2020"), text.index("2020") + 4, "DATE", {"value": "2020"})
+    opening = Span(text.index("2015"), text.index("2015") + 4, "DATE", {"value": "2015"})
+    assert year_in_name(text, euro)
+    assert not year_in_name(text, opening)  # "En" opens the sentence: a date

@@ -21,7 +21,7 @@ from chronique.events.rules import EventRules, Trigger, find_triggers
 from chronique.figures import find_figures
 from chronique.model import Document, FuzzyDate, Granularity, Span
 
-__all__ = ["Mention", "ParsedText", "Ref", "sentence_mentions"]
+__all__ = ["Mention", "ParsedText", "Ref", "relative_days", "sentence_mentions", "year_in_name"]
 
 Ref = dict[str, Any]  # {"entity_id": …, "name": …}
 
@@ -785,8 +785,8 @@ def _timex(
         before = text[max(sentence.start, timex.start - 12) : timex.start]
         if any(p.search(before) for p in rules.not_event_date):
             continue
-        if _YEAR.fullmatch(str(timex.attrs.get("value"))) and _NAME_BEFORE.search(before):
-            continue  # "Euro 2020", "Coupe du monde 2018": a year in a name
+        if year_in_name(text, timex):
+            continue  # "Euro 2020": a year in a name
         candidates.append(timex)
     if not candidates:
         return None
@@ -878,6 +878,18 @@ def _ago(duration: str, published: FuzzyDate | None) -> FuzzyDate | None:
 
 
 _NAME_BEFORE = re.compile(r"\b[A-Z][\w-]*\s+$")
+
+
+def year_in_name(text: str, timex: Span) -> bool:
+    """A bare year right after a capitalised word within a sentence names something: "Euro 2020",
+    "Paris 2024". "En 2015, …" opens its sentence with a date."""
+    if not _YEAR.fullmatch(str(timex.attrs.get("value"))):
+        return False
+    found = _NAME_BEFORE.search(text, max(0, timex.start - 30), timex.start)
+    if found is None:
+        return False
+    before = text[: found.start()].rstrip()
+    return bool(before) and before[-1] not in '.!?:«"“—'
 
 
 def _rank(timex: Span, published: FuzzyDate | None) -> int:

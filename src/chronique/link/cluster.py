@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from chronique.link.mentions import EventMention, Participant, is_day
+from chronique.link.mentions import EventMention, Participant, is_day, refine_date
 from chronique.model import FuzzyDate, Granularity, Provenance, content_id
 
 __all__ = ["Cluster", "DateConflict", "Linker", "places_compatible", "resolve_date"]
@@ -214,7 +214,26 @@ def resolve_date(
         if m.date is not None and m.own_date and not m.date.compatible(best)
     ]
     merged = FuzzyDate(best.value, best.granularity, best.provenance, confidence, best.evidence)
+    if not is_day(merged):
+        merged = _refined(merged, [m for m in members if m.doc_id != exclude_doc])
     return merged, sorted(set(conflicts), key=lambda c: (c.value, c.doc_id))
+
+
+def _refined(date: FuzzyDate, members: Iterable[EventMention]) -> FuzzyDate:
+    """A coarse cluster date made a day when a source writes the one day of it that fits: "lundi 15
+    avril" in an undated article, told of a fire another source dates to April 2019."""
+    days = {
+        refined.value: (refined, m)
+        for m in members
+        if m.timex is not None
+        and (refined := refine_date(date, None, m.timex)) is not None
+        and is_day(refined)
+    }
+    if len(days) != 1:
+        return date
+    day, m = next(iter(days.values()))
+    evidence = f"{m.timex.text if m.timex else ''!r} in {date.value}"
+    return FuzzyDate(day.value, day.granularity, Provenance.CORPUS, date.confidence, evidence)
 
 
 def _loose(date: FuzzyDate) -> FuzzyDate:
@@ -434,7 +453,8 @@ class Linker:
 
         Its own document's story tells which of several meetings of the same pair it is; failing that, the
         one event it fits around its document's date, or, in an undated document, the one event at that
-        very place (a dated one for a weekday). Otherwise it stays apart. The search stops at a second
+        very place, or at a place the event's sources do not name (a dated one for a weekday).
+        Otherwise it stays apart. The search stops at a second
         event that fits: the mention is ambiguous then, however many more there are.
         """
         same_doc = self._fits(m, sorted(c for c in self._own_story(m) if self.clusters[c].family == m.family))
@@ -451,7 +471,8 @@ class Linker:
         fits = self._fits(m, candidates, limit=2)
         if len(fits) != 1:
             return []
-        if not windowed and m.place.entity_id not in self.clusters[fits[0][1]].place_ids:
+        place_ids = self.clusters[fits[0][1]].place_ids
+        if not windowed and place_ids and m.place.entity_id not in place_ids:
             return []  # at any time, in the country of the one event it fits: not sure enough
         return fits
 

@@ -45,7 +45,7 @@ __all__ = [
 # intersect to fewer. Wider windows (a yearless day gives half a year) only bound the date.
 DAY_WINDOW_DAYS = 7
 # News reports its main event within this many days when it says nothing of when (dev and seeds: 0-2
-# days for every main event told without a time expression). Gives a month at guess confidence only.
+# days for every main event told without a time expression). Gives the middle day at guess confidence.
 MAIN_NEWS_LAG_DAYS = 2
 # How far before the event a planned one is announced, or after it a past one is reported, when the
 # document writes a day without its year. News rarely reports a dated day more than months old without
@@ -315,13 +315,14 @@ def choose_date(
     if lo > hi:
         return None
     if guessed:
-        if (lo.year, lo.month) != (hi.year, hi.month):
-            return None
-        return FuzzyDate.parse(
-            f"{lo.year:04d}-{lo.month:02d}",
+        # News follows its main event within a few days: the middle of those days is at most a day or
+        # two from the truth, said to be a guess (under the confidence counted as sure).
+        middle = lo + (hi - lo) / 2
+        return FuzzyDate.from_date(
+            middle,
             provenance=Provenance.CORPUS,
             confidence=_GUESS_CONFIDENCE,
-            evidence=f"{evidence} (reported within {MAIN_NEWS_LAG_DAYS} days: a guess)",
+            evidence=f"{evidence} (reported within {MAIN_NEWS_LAG_DAYS} days: the middle day, a guess)",
         )
     width = (hi - lo).days + 1
     if width <= DAY_WINDOW_DAYS:

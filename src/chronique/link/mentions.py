@@ -268,10 +268,14 @@ def _names_a_day(span: Span) -> bool:
 
 
 def _nearest_timex(doc: Document, trigger: Span, sentence: tuple[int, int]) -> TimexRef | None:
+    from chronique.events.mentions import year_in_name
+
     best: tuple[int, Span] | None = None
     for span in doc.layer("timex"):
         if not _names_a_day(span) or not (sentence[0] <= span.start and span.end <= sentence[1]):
             continue
+        if year_in_name(doc.text, span):
+            continue  # "Italy have won Euro 2020": a name, not the final's date
         distance = max(span.start - trigger.end, trigger.start - span.end, 0)
         if distance <= _TIMEX_REACH and (best is None or distance < best[0]):
             best = (distance, span)
