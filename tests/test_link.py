@@ -756,3 +756,75 @@ def test_a_year_in_a_name_dates_nothing() -> None:
     opening = Span(text.index("2015"), text.index("2015") + 4, "DATE", {"value": "2015"})
     assert year_in_name(text, euro)
     assert not year_in_name(text, opening)  # "En" opens the sentence: a date
+
+
+RUSSIA = {"entity_id": "russia", "name": "Russia"}
+
+
+def test_ambiguous_mentions_are_settled_together_by_one_publication_window() -> None:
+    def meeting(date: str, source: str) -> Document:
+        return doc(
+            "Putin and Erdogan met in Sochi.",
+            source=source,
+            lang="en",
+            events=[{"trigger": "met", "place": SOCHI, "date": date}],
+        )
+
+    ceasefire = doc(
+        "Russia and Turkey agreed a ceasefire in Moscow.",
+        source="ceasefire",
+        lang="en",
+        events=[
+            {"trigger": "agreed", "type": "agreement", "participants": [RUSSIA, TURKEY], "date": "2020-03-05"}
+        ],
+    )
+    text = "Putin hosted Erdogan on Wednesday in Sochi. Last year, Turkey and Russia reached a ceasefire."
+    last_year = {
+        "value": "XXXX",
+        "direction": "past",
+        "recipe": {"kind": "relunit", "cue": "past", "unit": "Y"},
+    }
+    undated = doc(
+        text,
+        source="undated",
+        lang="en",
+        events=[
+            {"trigger": "hosted", "place": SOCHI, "timex": "Wednesday"},
+            {
+                "trigger": "reached",
+                "type": "agreement",
+                "participants": [TURKEY, RUSSIA],
+                "timex": "Last year",
+            },
+        ],
+        timexes=[("Wednesday", weekday(3, "past")), ("Last year", last_year)],
+    )
+    # Both meetings in Sochi fell on a Wednesday: the meeting alone cannot tell which it is.
+    docs = [meeting("2017-05-03", "2017"), meeting("2021-09-29", "2021"), ceasefire, undated]
+    result = link_documents(docs, resolver=None)
+    date = result.borrowed[undated.id]
+    assert (date.value, date.provenance) == ("2021-09-29", Provenance.CORPUS)
+    assert sorted(
+        m.doc_id
+        for m in result.clusters[
+            result.state.linker.cluster_of[f"{undated.id}:{text.index('hosted')}"]
+        ].members
+    ) == sorted([docs[1].id, undated.id])
+    # Without the ceasefire nothing tells the two Wednesdays apart: no date.
+    alone = link_documents(
+        [meeting("2017-05-03", "2017"), meeting("2021-09-29", "2021"), undated], resolver=None
+    )
+    assert undated.id not in alone.borrowed
+
+
+def test_joint_windows_keep_the_one_choice_that_links_most() -> None:
+    from chronique.link.dating import Window, joint_windows
+
+    def window(lo: str, hi: str, cluster: str) -> Window:
+        return Window(dt.date.fromisoformat(lo), dt.date.fromisoformat(hi), cluster, "", lo)
+
+    wednesday = [window("2017-05-03", "2017-05-09", "a"), window("2021-09-29", "2021-10-05", "b")]
+    last_year = [window("2021-01-01", "2021-12-31", "c")]
+    assert [w.cluster_id if w else None for w in joint_windows([wednesday, last_year]) or []] == ["b", "c"]
+    # Two choices that agree as well: none is taken.
+    assert joint_windows([wednesday, [window("2017-01-01", "2021-12-31", "d")]]) is None

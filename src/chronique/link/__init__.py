@@ -20,7 +20,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chronique.link.cluster import Cluster, DateConflict, Linker, resolve_date
-from chronique.link.dating import choose_date, needs_date, redate_mentions, windows_for
+from chronique.link.dating import (
+    Window,
+    choose_date,
+    event_window,
+    joint_windows,
+    needs_date,
+    redate_mentions,
+    windows_for,
+)
 from chronique.link.figures import FigureConflict, FigureMention, figure_conflicts, figures_of
 from chronique.link.mentions import EventMention, Participant, TimexRef, family_of, mentions_of, timex_ref
 from chronique.model import Document, FuzzyDate
@@ -49,7 +57,7 @@ __all__ = [
 # Rounds of "date documents, re-read their dates, re-date clusters": a document dated in one round can
 # date another in the next (seed 004 from the dev articles, then its own "vendredi"). Three is enough
 # for the chains seen in the dev corpus (at most two links long).
-MAX_DATING_ROUNDS = 3
+MAX_DATING_ROUNDS = 4
 
 
 @dataclass(slots=True)
@@ -176,6 +184,7 @@ def _date_documents(
     linker = state.linker
     redated: set[str] = set()
     frontier = set(touched)
+    new = set(touched)  # clusters the undated documents have not been looked at against yet
     for _ in range(MAX_DATING_ROUNDS):
         doc_ids = sorted(
             {m.doc_id for c in frontier if c in linker.clusters for m in linker.clusters[c].members}
@@ -221,17 +230,58 @@ def _date_documents(
                     frontier |= linker.move(mention)
                 else:
                     frontier.add(linker.replace_mention(mention))
-        frontier |= _rejoin_undated(state, frontier)
+        frontier |= _rejoin_undated(state, frontier | new, lambda d: _recipes(by_id, load, d))
+        new = set()
         touched |= frontier
         if not frontier:
             break
     return redated
 
 
-def _rejoin_undated(state: LinkState, frontier: set[str]) -> set[str]:
+def _recipes(by_id: dict[str, Document], load: Loader | None, doc_id: str) -> dict[tuple[int, int], Any]:
+    """The `recipe` of each time expression of a document, by span (loaded when not at hand)."""
+    if doc_id not in by_id and load is not None:
+        by_id.update((doc.id, doc) for doc in load([doc_id]))
+    doc = by_id.get(doc_id)
+    spans = doc.layer("timex") if doc is not None else []
+    return {(s.start, s.end): s.attrs["recipe"] for s in spans if "recipe" in s.attrs}
+
+
+def _settle(state: LinkState, doc_id: str, recipes: Mapping[tuple[int, int], Any]) -> set[str]:
+    """Join an undated document's lone mentions to the dated events they may be, when one choice of
+    events fits one publication window better than any other (`dating.joint_windows`)."""
+    linker = state.linker
+    lone = [m for m in linker.mentions_of_doc(doc_id) if m.date is None and linker.is_alone(m)]
+    options: list[list[Window]] = []
+    for m in lone:
+        timex = m.date_timex
+        recipe = recipes.get((timex.start, timex.end)) if timex is not None else None
+        choices = []
+        for cluster_id in linker.fitting_events(m):
+            cluster = linker.clusters[cluster_id]
+            event, _ = resolve_date(cluster.members, exclude_doc=doc_id)
+            window = event_window(m, event, cluster_id, recipe) if event is not None else None
+            if window is None or not window.tight:
+                continue
+            if window.prior and (m.place is None or m.place.entity_id not in cluster.place_ids):
+                continue  # told without a time: only at the very place of the event is it that one
+            choices.append(window)
+        options.append(choices)
+    picks = joint_windows(options)
+    touched: set[str] = set()
+    for m, window in zip(lone, picks or [], strict=False):
+        if window is not None:
+            touched |= linker.join(m, window.cluster_id)
+    return touched
+
+
+def _rejoin_undated(
+    state: LinkState, frontier: set[str], recipes: Callable[[str], Mapping[tuple[int, int], Any]]
+) -> set[str]:
     """Re-file the lone, undated mentions of undated documents that share a participant with the
     clusters just (re)dated: "jeudi" in an undated article finds the Thursday visit once another
-    source dates it. Returns the clusters touched."""
+    source dates it; several that may each be one of several events are settled together. Returns the
+    clusters touched."""
     linker = state.linker
     keys = {
         p
@@ -245,9 +295,13 @@ def _rejoin_undated(state: LinkState, frontier: set[str]) -> set[str]:
     for doc_id, published in sorted(state.published.items(), key=lambda item: item[0]):
         if published is not None or doc_id in state.borrowed:
             continue
-        for mention in linker.mentions_of_doc(doc_id):
+        mentions = linker.mentions_of_doc(doc_id)
+        if not any(m.participant_ids & keys for m in mentions):
+            continue
+        for mention in mentions:
             if mention.date is None and mention.participant_ids & keys:
                 touched |= linker.rejoin(mention)
+        touched |= _settle(state, doc_id, recipes(doc_id))
     return touched
 
 

@@ -542,6 +542,44 @@ class Linker:
             return set()
         return self.move(mention)
 
+    def fitting_events(self, m: EventMention, *, limit: int = 8) -> list[str]:
+        """The dated events of other documents that a lone mention may be, when what it says of itself
+        cannot tell which ("Wednesday", in Sochi, in an undated article: the 2017 or the 2021 meeting).
+        At most `limit`; more means it says too little to be placed at all."""
+        if _window(m) is not None:
+            candidates: Iterable[str] = sorted(self._candidates(m))
+        else:
+            candidates = _unique(c for key in _keys(m) for c in sorted(self._every(m.family, key)))
+        own = self.cluster_of.get(m.key)
+        found = []
+        for cluster_id in candidates:
+            cluster = self.clusters[cluster_id]
+            others = any(o.doc_id != m.doc_id for o in cluster.members)
+            if cluster_id == own or cluster.date is None or not others:
+                continue
+            if self._score(m, cluster) is not None:
+                found.append(cluster_id)
+                if len(found) > limit:
+                    return []
+        return found
+
+    def join(self, mention: EventMention, cluster_id: str) -> set[str]:
+        """Move a mention into a chosen cluster; returns the clusters touched."""
+        old = self.clusters[self.cluster_of[mention.key]]
+        old.members = [m for m in old.members if m.key != mention.key]
+        if old.members:
+            old.resolve()
+            self._file(old)
+        else:
+            self._unfile(old.id)
+            del self.clusters[old.id]
+            self.gone.add(old.id)
+        target = self.clusters[cluster_id]
+        target.append(mention)
+        self.cluster_of[mention.key] = cluster_id
+        self._file(target)
+        return {old.id, cluster_id}
+
     def is_alone(self, mention: EventMention) -> bool:
         """True when the mention is the only member of its cluster."""
         return len(self.clusters[self.cluster_of[mention.key]].members) == 1

@@ -20,6 +20,7 @@ gives the month. The date has provenance `corpus` and its evidence names the lin
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -35,6 +36,8 @@ __all__ = [
     "DAY_WINDOW_DAYS",
     "Window",
     "choose_date",
+    "event_window",
+    "joint_windows",
     "needs_date",
     "redate_mentions",
     "same_week_words",
@@ -137,7 +140,7 @@ def _relative_window(recipe: Mapping[str, Any], event: FuzzyDate) -> tuple[dt.da
 
     "hier", "aujourd'hui", "demain" (`relday`) of a day-level event: that day minus the offset. "la
     semaine dernière", "last week" of an event of week W: the week after it; "cette semaine": that week;
-    "le mois dernier", "earlier this month": likewise by months. Years say too little to date a day.
+    "le mois dernier", "earlier this month": likewise by months; "last year": the year after the event's.
     """
     lo_e, hi_e = event.interval()
     relday = recipe.get("relday")
@@ -155,6 +158,9 @@ def _relative_window(recipe: Mapping[str, Any], event: FuzzyDate) -> tuple[dt.da
     if recipe.get("unit") == "M" and (lo_e.year, lo_e.month) == (hi_e.year, hi_e.month):
         first = _add_months(lo_e, step)
         return first, _add_months(first, 1) - dt.timedelta(days=1)
+    if recipe.get("unit") == "Y" and lo_e.year == hi_e.year:  # "last year": the year after the event's
+        year = lo_e.year + step
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
     return None
 
 
@@ -218,6 +224,13 @@ def _window(
     return None
 
 
+def event_window(
+    m: EventMention, event: FuzzyDate, cluster_id: str, recipe: Mapping[str, Any] | None = None
+) -> Window | None:
+    """The publication window `m` gives if it tells the event dated `event` (see `_window`)."""
+    return _window(m, event, cluster_id, recipe)
+
+
 def windows_for(
     mentions: Iterable[EventMention],
     linker: Linker,
@@ -245,6 +258,44 @@ def windows_for(
         if window is not None:
             windows.append(window)
     return windows
+
+
+# Most choices of events weighed for one document's lone mentions (the product of their options).
+_MAX_CHOICES = 512
+
+
+def joint_windows(
+    options: Sequence[Sequence[Window]],
+) -> list[Window | None] | None:
+    """One window per lone mention (or None: it stays apart), chosen among the events each may be so
+    that the most mentions agree on one publication window, when a single choice does.
+
+    "Russia's Putin hosted Erdogan on Wednesday in Sochi … Last year, Turkey and Russia reached a
+    ceasefire": the Wednesday may be the 2017 or the 2021 meeting in Sochi, the ceasefire one of several;
+    only the 2021 meeting and the 2020 ceasefire fit one publication. None when fewer than two mentions
+    agree, or when two different choices agree as well.
+    """
+    total = 1
+    for choices in options:
+        total *= len(choices) + 1
+    if total > _MAX_CHOICES or len(options) < 2:
+        return None
+    best: list[list[Window | None]] = []
+    best_count = 1
+    for picks in itertools.product(*[[*choices, None] for choices in options]):
+        chosen = [w for w in picks if w is not None]
+        if len(chosen) < best_count:
+            continue
+        lows = [w.lo for w in chosen if w.lo is not None]
+        highs = [w.hi for w in chosen if w.hi is not None]
+        if lows and highs and max(lows) > min(highs):
+            continue
+        if len(chosen) > best_count:
+            best, best_count = [], len(chosen)
+        best.append(list(picks))
+    if len(best) != 1:
+        return None  # nothing links two mentions, or two choices do as well
+    return best[0]
 
 
 def needs_date(published: FuzzyDate | None) -> bool:
@@ -286,7 +337,9 @@ def choose_date(
         return None  # the document's own interval alone is what docdate already said
     firm = [w for w in windows if not w.prior]
     guessed = not any(w.tight for w in firm) and interval is None and own_day is None
-    if not guessed:  # a guess only keeps the bound it rests on: reported after the event
+    if not guessed and own_day is None and _guess_fits(windows, published, interval):
+        guessed = True  # "last year" allows a whole year: the days after the event it reports say more
+    elif not guessed:  # a guess only keeps the bound it rests on: reported after the event
         windows = [w if not w.prior else replace(w, hi=None, prior=False) for w in windows]
     lows = [w.lo for w in windows if w.lo is not None]
     highs = [w.hi for w in windows if w.hi is not None]
@@ -356,6 +409,24 @@ def choose_date(
     return FuzzyDate.from_date(
         lo, provenance=Provenance.CORPUS, confidence=_EARLIEST_CONFIDENCE, evidence=evidence
     )
+
+
+def _guess_fits(
+    windows: Sequence[Window],
+    published: FuzzyDate | None,
+    interval: tuple[dt.date | None, dt.date | None] | None,
+) -> bool:
+    """True when the days after a reported main event (the guesses) fit what the firm windows allow."""
+    if not any(w.prior for w in windows):
+        return False
+    lows = [w.lo for w in windows if w.lo is not None]
+    highs = [w.hi for w in windows if w.hi is not None]
+    if published is not None and _trusted(published):
+        lows, highs = [*lows, published.start], [*highs, published.end]
+    if interval is not None:
+        lows += [interval[0]] if interval[0] is not None else []
+        highs += [interval[1]] if interval[1] is not None else []
+    return bool(lows and highs) and max(lows) <= min(highs)
 
 
 def _own_day_date(
@@ -452,7 +523,9 @@ def redate_mentions(
     for m in mentions:
         timex = m.date_timex
         new: FuzzyDate | None = None
-        if timex is not None and (timex.anchored or timex.weekday_only or timex.yearless):
+        # Expressions read from the document date: "lundi", "le 28 septembre", "last year" (`XXXX`).
+        relative = timex is not None and "X" in timex.value
+        if timex is not None and (timex.anchored or timex.weekday_only or timex.yearless or relative):
             value = (resolved_values or {}).get((timex.start, timex.end))
             if value:
                 try:
