@@ -671,3 +671,28 @@ def test_a_meeting_dated_by_the_time_elapsed_since_is_an_event_of_its_own(text: 
     assert found["Madrid"]["participants"] == ["Emmanuel Macron", "Olaf Scholz"]
     assert found["Madrid"]["date"] == "2021"  # two years before the document date
     assert found["Berlin"]["date"] != "2021"  # the elapsed time dates the other meeting only
+
+
+def test_the_region_a_ceasefire_covers_is_not_where_it_was_agreed() -> None:
+    doc = build(
+        "L'Allemagne et la France ont convenu mardi à Berlin d'un cessez-le-feu dans la région de Bali.",
+        timex={"mardi": "2023-05-09"},
+    )
+    [agreement] = [e for e in events(doc) if e["type"] == "agreement"]
+    assert agreement["place"] == "Berlin"
+    doc = build(
+        "L'Allemagne et la France ont convenu mardi d'un cessez-le-feu dans la région de Bali.",
+        timex={"mardi": "2023-05-09"},
+    )
+    assert [e["place"] for e in events(doc) if e["type"] == "agreement"] == [None]
+
+
+def test_a_relative_clause_on_the_trigger_tells_the_event_whatever_the_main_verb() -> None:
+    # "aurait fait" is a conditional: without the relative clause the earthquake would be hypothetical.
+    doc = build(
+        "Le violent séisme qui a frappé l'Italie mardi aurait fait des centaines de morts.",
+        timex={"mardi": "2023-05-09"},
+    )
+    assert [(e["type"], e["status"], e["date"]) for e in events(doc) if e["type"] == "disaster"] == [
+        ("disaster", "happened", "2023-05-09")
+    ]

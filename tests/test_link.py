@@ -828,3 +828,27 @@ def test_joint_windows_keep_the_one_choice_that_links_most() -> None:
     assert [w.cluster_id if w else None for w in joint_windows([wednesday, last_year]) or []] == ["b", "c"]
     # Two choices that agree as well: none is taken.
     assert joint_windows([wednesday, [window("2017-01-01", "2021-12-31", "d")]]) is None
+
+
+def test_an_agreement_of_the_leaders_is_the_agreement_of_their_states() -> None:
+    leaders = doc(
+        "Putin and Erdogan agreed a ceasefire in Moscow.",
+        source="leaders",
+        lang="en",
+        events=[{"trigger": "agreed", "type": "agreement", "place": MOSCOW, "date": "2020-03-05"}],
+    )
+    states = doc(
+        "Russia and Turkey agreed a ceasefire in Moscow.",
+        source="states",
+        lang="en",
+        events=[
+            {
+                "trigger": "agreed",
+                "type": "agreement",
+                "participants": [RUSSIA, TURKEY],
+                "place": MOSCOW,
+                "date": "2020-03-05",
+            }
+        ],
+    )
+    assert _clusters(link_documents([leaders, states], resolver=None)) == [sorted([leaders.id, states.id])]

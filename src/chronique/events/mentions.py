@@ -55,6 +55,9 @@ def family(event_type: str) -> str:
 ABSORB_MEETINGS = ("phone_call", "sport")
 # Types whose place may be named without a preposition: "un séisme a dévasté Port-au-Prince".
 SITE_TYPES = frozenset({"disaster"})
+# Types agreed in a city or a country, that name the region they apply to: "un cessez-le-feu dans la
+# région d'Idleb" was agreed in Moscow.
+SCOPE_TYPES = frozenset({"agreement"})
 _PLACE_RANK = {"city": 0, "place": 1, "region": 2, "country": 3}
 # Types whose participants are people: without one, "la rencontre" refers to a meeting told before.
 PERSON_TYPES = frozenset({"meeting", "visit", "phone_call"})
@@ -142,6 +145,10 @@ def _clause_head(parsed: ParsedText, trigger: Trigger) -> Any | None:
     for _ in range(12):  # walk up to the nearest verb
         if token.pos_ == "VERB" or token.dep_ == "ROOT" or token.head.i == token.i:
             return token
+        # "le séisme qui a frappé Haïti mardi aurait fait …": a relative clause on the noun tells it.
+        relative = next((c for c in token.children if c.dep_ == "acl:relcl" and c.pos_ == "VERB"), None)
+        if relative is not None:
+            return relative
         token = token.head
     return token
 
@@ -562,9 +569,13 @@ def _place(
         # city.
         city = entity.attrs.get("city")
         if city is None and (
-            entity.label not in PLACE_TYPES or (event_type in SITE_TYPES and entity.label == "country")
+            entity.label not in PLACE_TYPES
+            or (event_type in SITE_TYPES and entity.label == "country")
+            or (event_type in SCOPE_TYPES and entity.label == "region")
         ):
-            continue  # the country a disaster strikes is its participant ("le séisme qui a frappé Haïti")
+            # The country a disaster strikes is its participant ("le séisme qui a frappé Haïti"); the
+            # region a ceasefire covers is not where it was agreed ("a ceasefire in Idlib province").
+            continue
         if not inside(entity.start, entity.end):
             continue
         if any(t.start <= entity.start < t.end for t in timexes):

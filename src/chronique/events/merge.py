@@ -17,7 +17,7 @@ from chronique.events.mentions import PLACELESS_TYPES, SITE_TYPES, Mention, Ref,
 from chronique.events.rules import EventRules, find_triggers
 from chronique.model import Document, FuzzyDate, Granularity, Provenance, Span
 
-__all__ = ["Event", "merge_mentions"]
+__all__ = ["Event", "acts_for", "merge_mentions"]
 
 # Offices whose holder acts for the state (in agreements, meetings): not ministers, who act for it in
 # their field only and are named as themselves in the gold.
@@ -105,7 +105,7 @@ def _key(ref: Ref) -> str:
 
 
 @functools.cache
-def _acts_for(entity_id: str) -> frozenset[str]:
+def acts_for(entity_id: str) -> frozenset[str]:
     """The entity and the states it leads or led, from the gazetteer's offices: an agreement told as
     signed by "Poutine et Erdogan" and by "la Russie et la Turquie" is one agreement."""
     try:
@@ -124,7 +124,7 @@ def _acts_for(entity_id: str) -> frozenset[str]:
 
 def _shared(ours: set[str], theirs: set[str]) -> set[str]:
     """Participants in common, a leader standing for the state he leads."""
-    return {key for key in ours for other in theirs if _acts_for(key) & _acts_for(other)}
+    return {key for key in ours for other in theirs if acts_for(key) & acts_for(other)}
 
 
 def _compatible(event: Event, mention: Mention) -> bool:

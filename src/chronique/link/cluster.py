@@ -236,6 +236,15 @@ def _refined(date: FuzzyDate, members: Iterable[EventMention]) -> FuzzyDate:
     return FuzzyDate(day.value, day.granularity, Provenance.CORPUS, date.confidence, evidence)
 
 
+def _shared(ours: frozenset[str], theirs: frozenset[str]) -> int:
+    """Participants in common, a leader standing for the state he leads: an agreement signed by "Putin
+    and Erdogan" in one source and by "Russia and Turkey" in another is one agreement."""
+    common = len(ours & theirs)
+    if common == min(len(ours), len(theirs)):
+        return common
+    return sum(1 for key in ours if any(_acts_for(key) & _acts_for(other) for other in theirs))
+
+
 def _loose(date: FuzzyDate) -> FuzzyDate:
     return date.coarsen(Granularity.MONTH) if is_day(date) else date
 
@@ -288,10 +297,25 @@ def _unique(items: Iterable[str]) -> Iterator[str]:
             yield item
 
 
+def _acts_for(entity_id: str) -> frozenset[str]:
+    try:
+        from chronique.events.merge import acts_for
+    except ImportError:  # the events stage is optional here: names are compared as they are
+        return frozenset({entity_id})
+    return acts_for(entity_id)
+
+
+def _stands_for(ids: Iterable[str]) -> set[str]:
+    """The participants and the states their leaders act for: a Putin–Erdogan agreement is filed under
+    Russia and Turkey as well."""
+    return {key for pid in ids for key in _acts_for(pid)}
+
+
 def _keys(m: EventMention) -> list[str]:
-    """Block keys of a mention: its participants, or its place when it names nobody."""
+    """Block keys of a mention: its participants (and the states they lead), or its place when it names
+    nobody."""
     if m.participants:
-        return sorted(m.participant_ids)
+        return sorted(_stands_for(m.participant_ids))
     if m.place is not None:
         return ["@" + m.place.entity_id]
     return []
@@ -330,7 +354,7 @@ class Linker:
             # "*", which every mention of the key searches.
             buckets = sorted(cluster.windows)
         buckets += sorted({f"--{b[5:7]}" for b in buckets if len(b) == 7})  # month of any year
-        keys = set(cluster.participant_ids) | {"@" + pid for pid in cluster.place_ids}
+        keys = _stands_for(cluster.participant_ids) | {"@" + pid for pid in cluster.place_ids}
         filed = [(cluster.family, key, bucket) for key in keys for bucket in buckets]
         for entry in filed:
             self._index[entry].add(cluster.id)
@@ -387,7 +411,7 @@ class Linker:
         if cluster.family != m.family:
             return None
         ids, cluster_ids = m.participant_ids, cluster.participant_ids
-        shared = len(ids & cluster_ids)
+        shared = _shared(ids, cluster_ids)
         need = min(2, len(ids), len(cluster_ids))
         same_place = m.place is not None and m.place.entity_id in cluster.place_ids
         if need == 0 and not same_place:
