@@ -29,7 +29,7 @@ from typing import Any
 from chronique.docdate.content import best_fitting_day
 from chronique.lang import load_rules
 from chronique.link.cluster import Linker, resolve_date
-from chronique.link.mentions import EventMention, TimexRef, is_day
+from chronique.link.mentions import EventMention, TimexRef, is_day, refine_date
 from chronique.model import FuzzyDate, Granularity, Provenance
 
 __all__ = [
@@ -167,9 +167,12 @@ def _relative_window(recipe: Mapping[str, Any], event: FuzzyDate) -> tuple[dt.da
 def _window(
     m: EventMention, event: FuzzyDate, cluster_id: str, recipe: Mapping[str, Any] | None = None
 ) -> Window | None:
+    timex = m.date_timex
+    if timex is not None and not is_day(event):
+        # "lundi 15 avril" told of a fire the other sources date to April 2019: that Monday.
+        event = refine_date(event, None, timex) or event
     lo_e, hi_e = event.interval()
     direction = _direction(m)
-    timex = m.date_timex
     text = timex.text if timex is not None else ""
 
     def make(lo: dt.date | None, hi: dt.date | None) -> Window:
