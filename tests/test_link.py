@@ -852,3 +852,33 @@ def test_an_agreement_of_the_leaders_is_the_agreement_of_their_states() -> None:
         ],
     )
     assert _clusters(link_documents([leaders, states], resolver=None)) == [sorted([leaders.id, states.id])]
+
+
+def test_the_news_told_with_its_full_date_is_reported_in_the_days_after_it() -> None:
+    full = {"value": "2020-03-05", "parts": {"year": 2020, "month": 3, "day": 5}, "direction": "past"}
+    undated = doc(
+        "Putin and Erdogan met in Moscow on March 5, 2020.",
+        source="undated",
+        lang="en",
+        events=[{"trigger": "met", "place": MOSCOW, "date": "2020-03-05", "timex": "March 5, 2020"}],
+        timexes=[("March 5, 2020", full)],
+    )
+    dated = doc(
+        "Putin and Erdogan met in Moscow.",
+        source="day",
+        lang="en",
+        events=[{"trigger": "met", "place": MOSCOW, "date": "2020-03-05"}],
+    )
+    date = link_documents([dated, undated], resolver=None).borrowed[undated.id]
+    assert date.value == "2020-03-06" and date.confidence < 0.5 and "guess" in date.evidence
+    # Background told with its full date ("main": False) only bounds the date: no day is guessed.
+    background = doc(
+        "In Moscow on March 5, 2020, Putin and Erdogan met.",
+        source="background",
+        lang="en",
+        events=[
+            {"trigger": "met", "place": MOSCOW, "date": "2020-03-05", "timex": "March 5, 2020", "main": False}
+        ],
+        timexes=[("March 5, 2020", full)],
+    )
+    assert background.id not in link_documents([dated, background], resolver=None).borrowed

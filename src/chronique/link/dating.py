@@ -192,9 +192,13 @@ def _window(
         return make(lo_e - offset - slack, hi_e - offset + slack)
     if timex is not None and not timex.fits(event):
         return None  # the expression does not fit the date the others give: one of them is wrong
-    if timex is None and m.main and direction == "past" and is_day(event):
+    # The news of the lead, told without a time or with its full date ("on July 11, 2021"): reported
+    # in the few days after it, a guess that firmer windows override (`choose_date`).
+    told = timex is None or (timex.has_year and not timex.weekday_only and is_day(m.date))
+    if told and m.main and direction == "past" and is_day(event):
         lag = dt.timedelta(days=MAIN_NEWS_LAG_DAYS)
-        return Window(lo_e, hi_e + lag, cluster_id, m.sentence_text[:80], event.value, prior=True)
+        expression = text or m.sentence_text[:80]
+        return Window(lo_e, hi_e + lag, cluster_id, expression, event.value, prior=True)
     if timex is None or (timex.has_year and not timex.weekday_only):
         if direction == "past":
             return make(lo_e, None)
