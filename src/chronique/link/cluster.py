@@ -32,6 +32,9 @@ _MONTH_BUCKET_MAX_DAYS = 62
 _FALLBACK_DATE_WEIGHT = 0.4
 # How far from its document's date an undated mention is looked for (days).
 _UNDATED_REACH_DAYS = 31
+# Events of the same people past which a mention that says nothing of when cannot be settled: it would
+# be a guess among hundreds (and comparing with each would make linking quadratic).
+_MAX_CANDIDATES = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +62,17 @@ class Cluster:
     participant_ids: frozenset[str] = frozenset()
     place_ids: frozenset[str] = frozenset()
     windows: set[str] = field(default_factory=set)  # index buckets of its members' dates (undated: filed so)
+    # Members by mention key, rebuilt when `members` is replaced or grows (see `member`).
+    _by_key: dict[str, EventMention] = field(default_factory=dict, repr=False, compare=False)
+    _by_key_of: tuple[int, int] = field(default=(0, -1), repr=False, compare=False)
+
+    def member(self, key: str) -> EventMention | None:
+        """The member with this mention key (a lookup, however large the cluster)."""
+        state = (id(self.members), len(self.members))
+        if self._by_key_of != state:
+            self._by_key = {m.key: m for m in self.members}
+            self._by_key_of = state
+        return self._by_key.get(key)
 
     @property
     def doc_ids(self) -> list[str]:
@@ -355,6 +369,8 @@ class Linker:
             buckets = sorted(cluster.windows)
         buckets += sorted({f"--{b[5:7]}" for b in buckets if len(b) == 7})  # month of any year
         keys = _stands_for(cluster.participant_ids) | {"@" + pid for pid in cluster.place_ids}
+        if not cluster.place_ids:  # "key@": the events of a key that name no place
+            keys |= {f"{key}@" for key in _stands_for(cluster.participant_ids)}
         filed = [(cluster.family, key, bucket) for key in keys for bucket in buckets]
         for entry in filed:
             self._index[entry].add(cluster.id)
@@ -487,8 +503,8 @@ class Linker:
         windowed = _window(m) is not None
         if windowed:
             candidates: Iterable[str] = self._candidates(m)
-        else:  # an undated mention of an undated document: any event of its keys may be the one
-            candidates = _unique(c for key in _keys(m) for c in self._every(m.family, key))
+        else:  # an undated mention of an undated document: any event of its keys at its place may be it
+            candidates = self._at_place(m) or []
             if m.timex is not None:
                 # "jeudi" in an undated article: only a dated event can say which Thursday it was
                 candidates = (c for c in candidates if self.clusters[c].date is not None)
@@ -566,14 +582,25 @@ class Linker:
             return set()
         return self.move(mention)
 
+    def _at_place(self, m: EventMention) -> list[str] | None:
+        """The events of `m`'s keys at its place or at no place told (all of its keys' without a place),
+        or None when there are more than `_MAX_CANDIDATES`."""
+        keys = _keys(m)
+        if m.place is None:
+            found = set().union(*(self._every(m.family, key) for key in keys))
+        else:
+            found = self._every(m.family, "@" + m.place.entity_id)
+            found = found.union(*(self._every(m.family, f"{key}@") for key in keys))
+        return sorted(found) if len(found) <= _MAX_CANDIDATES else None
+
     def fitting_events(self, m: EventMention, *, limit: int = 8) -> list[str]:
         """The dated events of other documents that a lone mention may be, when what it says of itself
         cannot tell which ("Wednesday", in Sochi, in an undated article: the 2017 or the 2021 meeting).
-        At most `limit`; more means it says too little to be placed at all."""
-        if _window(m) is not None:
-            candidates: Iterable[str] = sorted(self._candidates(m))
-        else:
-            candidates = _unique(c for key in _keys(m) for c in sorted(self._every(m.family, key)))
+        At most `limit`; more means it says too little to be placed at all (so does a mention with more
+        than `_MAX_CANDIDATES` events to choose from)."""
+        candidates = sorted(self._candidates(m)) if _window(m) is not None else self._at_place(m)
+        if candidates is None or len(candidates) > _MAX_CANDIDATES:
+            return []
         own = self.cluster_of.get(m.key)
         found = []
         for cluster_id in candidates:
@@ -619,6 +646,7 @@ class Linker:
     def mentions_of_doc(self, doc_id: str) -> list[EventMention]:
         found = []
         for key in self._doc_mentions.get(doc_id, []):
-            cluster = self.clusters[self.cluster_of[key]]
-            found += [m for m in cluster.members if m.key == key]
+            member = self.clusters[self.cluster_of[key]].member(key)
+            if member is not None:
+                found.append(member)
         return found
