@@ -159,6 +159,19 @@ def _place_entity(entity_id: str) -> tuple[str, str | None] | None:
     return None if entity is None else (entity.type, entity.country)
 
 
+@functools.cache
+def _country_id(code: str | None) -> str | None:
+    """The gazetteer id of the country with this ISO code."""
+    if not code:
+        return None
+    try:
+        from chronique.entities.gazetteer import registry
+    except ImportError:
+        return None
+    country = registry().country(code)
+    return country.id if country is not None else None
+
+
 def places_compatible(a: Participant, b: Participant) -> bool:
     """True when two places may be where one event happened: the same, or a city and its country.
 
@@ -394,6 +407,10 @@ class Linker:
     def _every(self, family: str, key: str) -> set[str]:
         return set(self._all.get((family, key), ()))
 
+    def _count(self, family: str, key: str) -> int:
+        """How many clusters `_every` would give, without copying them."""
+        return len(self._all.get((family, key), ()))
+
     def filed(self, cluster_id: str) -> list[tuple[str, str, str]]:
         """The (family, key, bucket) entries a cluster is filed under (stored for lazy loading)."""
         return list(self._filed.get(cluster_id, []))
@@ -585,12 +602,20 @@ class Linker:
     def _at_place(self, m: EventMention) -> list[str] | None:
         """The events of `m`'s keys at its place or at no place told (all of its keys' without a place),
         or None when there are more than `_MAX_CANDIDATES`."""
-        keys = _keys(m)
-        if m.place is None:
-            found = set().union(*(self._every(m.family, key) for key in keys))
-        else:
-            found = self._every(m.family, "@" + m.place.entity_id)
-            found = found.union(*(self._every(m.family, f"{key}@") for key in keys))
+        kind = _place_entity(m.place.entity_id) if m.place is not None else None
+        if m.place is None or kind is None or kind[0] == "country":
+            # Nowhere, or in a country: events in any of its cities may be the one.
+            keys = _keys(m)
+        else:  # in a city: events there, in its country, or told without a place
+            country = _country_id(kind[1])
+            keys = [
+                "@" + m.place.entity_id,
+                *([f"@{country}"] if country else []),
+                *(f"{k}@" for k in _keys(m)),
+            ]
+        if sum(self._count(m.family, key) for key in keys) > _MAX_CANDIDATES * len(keys):
+            return None  # hundreds of events, whichever it is: too many to tell
+        found = set().union(*(self._every(m.family, key) for key in keys))
         return sorted(found) if len(found) <= _MAX_CANDIDATES else None
 
     def fitting_events(self, m: EventMention, *, limit: int = 8) -> list[str]:

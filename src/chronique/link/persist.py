@@ -159,6 +159,10 @@ class StoredLinker(Linker):
             self._load(r[0] for r in rows)
         return super()._every(family, key)
 
+    def _count(self, family: str, key: str) -> int:
+        self._every(family, key)  # loads them first
+        return super()._count(family, key)
+
     def mentions_of_doc(self, doc_id: str) -> list[EventMention]:
         if doc_id not in self._docs_fetched:
             self._docs_fetched.add(doc_id)
