@@ -882,3 +882,19 @@ def test_the_news_told_with_its_full_date_is_reported_in_the_days_after_it() -> 
         timexes=[("March 5, 2020", full)],
     )
     assert background.id not in link_documents([dated, background], resolver=None).borrowed
+
+
+def test_an_event_dated_to_its_year_finds_the_event_dated_to_a_day_of_it() -> None:
+    day = doc(
+        "Putin and Erdogan agreed a ceasefire in Moscow.",
+        source="day",
+        lang="en",
+        events=[{"trigger": "agreed", "type": "agreement", "place": MOSCOW, "date": "2020-03-05"}],
+    )
+    year = doc(
+        "In 2020 Putin and Erdogan agreed a ceasefire.",
+        source="year",
+        lang="en",
+        events=[{"trigger": "agreed", "type": "agreement", "date": "2020"}],
+    )
+    assert _clusters(link_documents([day, year], resolver=None)) == [sorted([day.id, year.id])]

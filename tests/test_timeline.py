@@ -311,3 +311,16 @@ def test_a_happened_main_entry_has_no_marker(corpus: list[Document]) -> None:
     entry = dataclasses.replace(entries_from(link_documents(corpus))[0], status="happened", main=True)
     heading = next(line for line in export([entry], "md", lang="fr").splitlines() if line.startswith("## "))
     assert not heading.endswith(")")
+
+
+def test_a_title_names_a_state_through_its_leader() -> None:
+    from chronique.timeline import _named
+
+    people_and_states = [
+        Participant("turkey", "Turkey"),
+        Participant("recep-tayyip-erdogan", "Recep Tayyip Erdogan"),
+        Participant("russia", "Russia"),
+        Participant("vladimir-putin", "Vladimir Putin"),
+        Participant("iran", "Iran"),
+    ]
+    assert [p.name for p in _named(people_and_states)] == ["Recep Tayyip Erdogan", "Vladimir Putin", "Iran"]

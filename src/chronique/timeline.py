@@ -223,6 +223,17 @@ def _sources(cluster: Cluster, state: LinkState) -> tuple[Source, ...]:
     return tuple(sorted(seen.values(), key=lambda s: (s.published or "9999", s.doc_id, s.start)))
 
 
+def _named(participants: Sequence[Participant]) -> list[Participant]:
+    """The participants a title names: a state whose leader is among them is named through him ("Putin –
+    Erdogan", not "Turkey – Erdogan – Russia – Putin" for a ceasefire both sources told differently)."""
+    try:
+        from chronique.events.merge import acts_for
+    except ImportError:  # the events stage is optional here: every participant is named
+        return list(participants)
+    led = {state for p in participants for state in acts_for(p.entity_id) if state != p.entity_id}
+    return [p for p in participants if p.entity_id not in led]
+
+
 def _figure_index(conflicts: Iterable[FigureConflict]) -> dict[str, list[tuple[int, FigureConflict]]]:
     index: defaultdict[str, list[tuple[int, FigureConflict]]] = defaultdict(list)
     for conflict in conflicts:
@@ -241,7 +252,7 @@ def _entry(
     place = cluster.place
     title = format_title(
         cluster.type,
-        [_display(p, lang) for p in participants],
+        [_display(p, lang) for p in _named(participants)],
         place_phrase(place, lang) if place else None,
         lang,
     )

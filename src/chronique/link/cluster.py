@@ -434,6 +434,10 @@ class Linker:
             if len(buckets[0]) == 7:  # month buckets: the years hold the clusters dated to a year
                 for year in {b[:4] for b in buckets}:
                     found |= self._filed_under(m.family, key, year)
+            elif len(buckets[0]) == 4:  # year buckets ("last year"): the months of those years
+                for year in buckets:
+                    for month in range(1, 13):
+                        found |= self._filed_under(m.family, key, f"{year}-{month:02d}")
         return found
 
     # -- compatibility --------------------------------------------------------------------------------
