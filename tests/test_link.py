@@ -828,6 +828,11 @@ def test_joint_windows_keep_the_one_choice_that_links_most() -> None:
     assert [w.cluster_id if w else None for w in joint_windows([wednesday, last_year]) or []] == ["b", "c"]
     # Two choices that agree as well: none is taken.
     assert joint_windows([wednesday, [window("2017-01-01", "2021-12-31", "d")]]) is None
+    # One mention alone, however few its options, is not settled: two must agree.
+    assert joint_windows([wednesday[:1], []]) is None
+    # A mention already linked counts, and every choice must agree with it.
+    picks = joint_windows([wednesday], fixed=last_year)
+    assert [w.cluster_id if w else None for w in picks or []] == ["b"]
 
 
 def test_an_agreement_of_the_leaders_is_the_agreement_of_their_states() -> None:

@@ -252,7 +252,12 @@ def _settle(state: LinkState, doc_id: str, recipes: Mapping[tuple[int, int], Any
     """Join an undated document's lone mentions to the dated events they may be, when one choice of
     events fits one publication window better than any other (`dating.joint_windows`)."""
     linker = state.linker
-    lone = [m for m in linker.mentions_of_doc(doc_id) if m.date is None and linker.is_alone(m)]
+    mentions = linker.mentions_of_doc(doc_id)
+    lone = [m for m in mentions if m.date is None and linker.is_alone(m)]
+    if not lone:
+        return set()
+    linked = [m for m in mentions if not linker.is_alone(m)]
+    fixed = [w for w in windows_for(linked, linker, recipes) if w.tight]
     options: list[list[Window]] = []
     for m in lone:
         timex = m.date_timex
@@ -268,7 +273,7 @@ def _settle(state: LinkState, doc_id: str, recipes: Mapping[tuple[int, int], Any
                 continue  # told without a time: only at the very place of the event is it that one
             choices.append(window)
         options.append(choices)
-    picks = joint_windows(options)
+    picks = joint_windows(options, fixed)
     touched: set[str] = set()
     for m, window in zip(lone, picks or [], strict=False):
         if window is not None:

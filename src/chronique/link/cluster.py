@@ -525,7 +525,12 @@ class Linker:
         if windowed:
             candidates: Iterable[str] = self._candidates(m)
         else:  # an undated mention of an undated document: any event of its keys at its place may be it
-            candidates = self._at_place(m) or []
+            # (not one that names neither a time nor a place: it tells nothing either way)
+            candidates = [
+                c
+                for c in self._at_place(m) or []
+                if self.clusters[c].date is not None or self.clusters[c].place_ids
+            ]
             if m.timex is not None:
                 # "jeudi" in an undated article: only a dated event can say which Thursday it was
                 candidates = (c for c in candidates if self.clusters[c].date is not None)

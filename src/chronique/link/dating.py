@@ -272,26 +272,28 @@ _MAX_CHOICES = 512
 
 
 def joint_windows(
-    options: Sequence[Sequence[Window]],
+    options: Sequence[Sequence[Window]], fixed: Sequence[Window] = ()
 ) -> list[Window | None] | None:
     """One window per lone mention (or None: it stays apart), chosen among the events each may be so
     that the most mentions agree on one publication window, when a single choice does.
 
     "Russia's Putin hosted Erdogan on Wednesday in Sochi … Last year, Turkey and Russia reached a
     ceasefire": the Wednesday may be the 2017 or the 2021 meeting in Sochi, the ceasefire one of several;
-    only the 2021 meeting and the 2020 ceasefire fit one publication. None when fewer than two mentions
-    agree, or when two different choices agree as well.
+    only the 2021 meeting and the 2020 ceasefire fit one publication. `fixed` are the windows of the
+    document's mentions already linked: every choice must agree with them, and each counts as one
+    mention that agrees. None when fewer than two mentions agree, or when two different choices agree
+    as well.
     """
     total = 1
     for choices in options:
         total *= len(choices) + 1
-    if total > _MAX_CHOICES or len(options) < 2:
+    if total > _MAX_CHOICES or not options:
         return None
     best: list[list[Window | None]] = []
-    best_count = 1
+    best_count = 2  # two mentions at least must agree
     for picks in itertools.product(*[[*choices, None] for choices in options]):
-        chosen = [w for w in picks if w is not None]
-        if len(chosen) < best_count:
+        chosen = [*fixed, *(w for w in picks if w is not None)]
+        if len(chosen) < best_count or len(chosen) == len(fixed):
             continue
         lows = [w.lo for w in chosen if w.lo is not None]
         highs = [w.hi for w in chosen if w.hi is not None]
