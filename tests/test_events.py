@@ -31,6 +31,8 @@ ENTITIES = {
     "Amatrice": ("place", "Amatrice"),  # a location the gazetteer does not know
     "Richter": ("place", "Richter"),  # a misread name
     "Paris": ("city", "Paris"),
+    "G20": ("organisation", "G20"),
+    "OTAN": ("organisation", "NATO"),
     "Pékin": ("city", "Beijing"),
     "Allemagne": ("country", "Germany"),
     "Espagne": ("country", "Spain"),
@@ -696,3 +698,26 @@ def test_a_relative_clause_on_the_trigger_tells_the_event_whatever_the_main_verb
     assert [(e["type"], e["status"], e["date"]) for e in events(doc) if e["type"] == "disaster"] == [
         ("disaster", "happened", "2023-05-09")
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("En marge du sommet du G20 mardi, Emmanuel Macron a proposé à Olaf Scholz de le retrouver.", "fr"),
+        ("On the sidelines of the G20 summit on Tuesday, Emmanuel Macron asked Olaf Scholz to meet.", "en"),
+    ],
+)
+def test_a_summit_an_organisation_holds_is_the_organisations(text: str, lang: str) -> None:
+    doc = build(text, lang=lang, timex={"mardi": "2023-05-09"} if lang == "fr" else {"Tuesday": "2023-05-09"})
+    summits = [e for e in events(doc) if e["type"] == "summit"]
+    assert summits and summits[0]["participants"] == ["G20"]  # Macron and Scholz only attend it
+
+
+def test_a_speaker_before_a_speech_verb_hosts_nothing() -> None:
+    doc = build(
+        "Emmanuel Macron met Olaf Scholz in Berlin, the OTAN said on Tuesday.",
+        lang="en",
+        timex={"Tuesday": "2023-05-09"},
+    )
+    meetings = [e for e in events(doc) if e["type"] == "meeting"]
+    assert meetings and meetings[0]["participants"] == ["Emmanuel Macron", "Olaf Scholz"]

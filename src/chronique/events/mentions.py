@@ -59,6 +59,10 @@ SITE_TYPES = frozenset({"disaster"})
 # région d'Idleb" was agreed in Moscow.
 SCOPE_TYPES = frozenset({"agreement"})
 _PLACE_RANK = {"city": 0, "place": 1, "region": 2, "country": 3}
+# Gatherings an organisation holds ("le sommet du G20", "the NATO summit"), and how far after the trigger
+# its genitive may name it ("sommet de l'|OTAN": 8 characters).
+HOSTED_TYPES = frozenset({"summit", "meeting"})
+GENITIVE_REACH = 10
 # Types whose participants are people: without one, "la rencontre" refers to a meeting told before.
 PERSON_TYPES = frozenset({"meeting", "visit", "phone_call"})
 # Characters before a trigger where the words that make it refer to an event told before are looked
@@ -695,6 +699,10 @@ def _participants(
                 and tok.doc is parent.doc
                 and tok.i in subject
             ]
+    host = _host(text, group, local, rules) if mention.type in HOSTED_TYPES else None
+    if host is not None:
+        # "le sommet du G20", "the NATO summit": the organisation's; those around it only attend it.
+        return [{**_ref(host), "type": host.label}]
     people: list[Ref] = []
     groups_: list[Ref] = []
     # Without a parse, the one who speaks ("Chung Eui-yong told reporters", "Putin said") reports the
@@ -761,6 +769,24 @@ def _participants(
     else:
         chosen = people or groups_
     return _unique(chosen)[:MAX_PARTICIPANTS]
+
+
+def _host(text: str, group: _Group, local: Sequence[Span], rules: EventRules) -> Span | None:
+    """The organisation a gathering belongs to: named right after its trigger in the genitive ("sommet du
+    G20", "summit of the G20") or right before it ("the G20 summit")."""
+    for trigger in group.triggers:
+        if trigger.type not in HOSTED_TYPES:
+            continue  # "the Kremlin said": a speaker, not a host
+        for entity in local:
+            if entity.label != "organisation":
+                continue
+            after = 0 <= entity.start - trigger.end <= GENITIVE_REACH and rules.before(
+                rules.genitive, text, trigger.end, entity.start
+            )
+            before = 0 <= trigger.start - entity.end <= 1 and not text[entity.end : trigger.start].strip()
+            if after or before:
+                return entity
+    return None
 
 
 def _unique(refs: list[Ref]) -> list[Ref]:
