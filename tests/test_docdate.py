@@ -444,3 +444,36 @@ def test_stage_uses_a_prefix_left_in_raw() -> None:
     doc = make_docdate(Settings())(doc)
     assert doc.published is not None and doc.published.value == "2019-04"
     assert doc.published.provenance is Provenance.PREFIX
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("2019-07-01-panmunjom.txt", "2019-07-01"),
+        ("dmz_20190630_kim.html", "2019-06-30"),
+        ("000_8833cc1fb73df897.txt", None),  # a hash, no date
+        ("2019-13-01-nothing.txt", None),  # no such month
+        ("report-2019.txt", None),  # a year names no day
+    ],
+)
+def test_a_file_name_may_date_its_article(name: str, expected: str | None) -> None:
+    from chronique.docdate.url import file_date
+
+    date = file_date(name)
+    assert (date.value if date else None) == expected
+    if date is not None:
+        assert date.provenance == "filename" and date.confidence < 0.9  # less sure than a URL
+
+
+def test_the_docdate_stage_reads_the_name_of_the_file(tmp_path: Any) -> None:
+    from chronique.ingest import process
+    from chronique.pipeline import Pipeline
+    from chronique.readers import read
+
+    path = tmp_path / "2019-07-01-panmunjom.txt"
+    path.write_text("Donald Trump a franchi la ligne de démarcation dimanche.\n", encoding="utf-8")
+    [doc] = [d for d in read([path]) if isinstance(d, Document)]
+    assert doc.meta["file_name"] == path.name
+    out = process(doc, Pipeline.default())
+    assert isinstance(out, Document) and out.published is not None
+    assert (out.published.value, out.published.provenance) == ("2019-07-01", "filename")

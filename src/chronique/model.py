@@ -89,6 +89,7 @@ class Provenance(StrEnum):
     METADATA = "metadata"  # HTML meta, JSONL `published`, RSS pubDate
     PREFIX = "prefix"  # the crawler's ` date YYYY-MM` first line
     URL = "url"
+    FILENAME = "filename"  # a date in the name of the file read ("2019-07-01-panmunjom.txt")
     BYLINE = "byline"  # "Publié le …", "Dernière mise à jour …"
     CONTENT = "content"  # inferred from the dates the article mentions
     CORPUS = "corpus"  # borrowed from linked documents

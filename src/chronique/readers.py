@@ -215,7 +215,11 @@ def _read_file(path: Path, settings: Settings) -> Iterator[ReadResult]:
     except OSError as exc:
         yield InputError(source, f"cannot read the file ({exc.strerror or exc})", "check its permissions")
         return
-    yield from _read_payload(data, source, kind, settings)
+    for result in _read_payload(data, source, kind, settings):
+        if isinstance(result, Document):
+            # "2019-07-01-panmunjom.txt": a name the docdate stage may read a date from.
+            result.meta["file_name"] = path.name
+        yield result
 
 
 class _Rejoined(io.RawIOBase):

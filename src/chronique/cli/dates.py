@@ -49,12 +49,18 @@ def _date_file(file: str, url: str | None, lang: str | None) -> FuzzyDate | None
             doc = read_bytes(Path(file).read_bytes(), file, html=True, url=url)
         except (OSError, InputError) as exc:
             fail(f"{file}: cannot read it ({exc})")
-        return date_document(doc.raw, url=url or doc.url, lang=lang or doc.lang, published=doc.published)
+        return date_document(
+            doc.raw,
+            url=url or doc.url,
+            lang=lang or doc.lang,
+            published=doc.published,
+            file_name=Path(file).name,
+        )
     try:
         text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         fail(f"{file}: cannot read it as UTF-8 text ({exc})")
-    return date_document(text, url=url, lang=lang)
+    return date_document(text, url=url, lang=lang, file_name=None if file == "-" else Path(file).name)
 
 
 @app.command("date")

@@ -5,7 +5,8 @@ Evidence is weighed in this order, each kind refining the one before when it agr
 1. metadata (HTML meta, JSONL `published`, RSS) and the crawler's ` date YYYY-MM` prefix, which the
    readers put in `doc.published` (`date_document` also reads a text that still starts with it);
 2. the URL (`url.py`: `/2017/09/28/`, `/20210929-`, `/2019-04-15/`, `/2017/0929/`, a long numeric id
-   that starts with a date, at a lower confidence);
+   that starts with a date, at a lower confidence), then the name of the file the article was read
+   from ("2019-07-01-panmunjom.txt", `meta["file_name"]`, provenance `filename`, less sure still);
 3. bylines and datelines (`bylines.py`, rules in `lang/<iso>/bylines.toml`: "Publié le …", "Dernière
    mise à jour … le 29/09", "France 24 • 05/03/2020 à 20:22", "MOSCOW, March 12 (Reuters) —" …);
 4. the content (`content.py`): a date the article speaks of as its own day ("ce mercredi 29 septembre",
@@ -35,7 +36,7 @@ from chronique.docdate.content import (
     pin_year,
 )
 from chronique.docdate.grammar import CalendarDate, find_dates, grammar_for, guess_language
-from chronique.docdate.url import url_date
+from chronique.docdate.url import file_date, url_date
 from chronique.model import Document, FuzzyDate, Granularity, Provenance, Span
 from chronique.pipeline import StageFn, register_stage
 from chronique.readers import apply_date_prefix
@@ -106,6 +107,7 @@ def _date_text(
     lang: str | None,
     published: FuzzyDate | None,
     timexes: Sequence[Span] | None,
+    file_name: str | None = None,
 ) -> tuple[FuzzyDate | None, DateInterval | None]:
     """The date, and the interval of days the content allows when it gives no day."""
     if published is not None and published.granularity is Granularity.DAY:
@@ -113,6 +115,8 @@ def _date_text(
     lang = lang if lang and grammar_for(lang) is not None else guess_language(text)
     g = grammar_for(lang) if lang else None
     date = _refine(published, url_date(url))
+    if date is None or date.granularity is not Granularity.DAY:
+        date = _refine(date, file_date(file_name))
     if date is not None and date.granularity is Granularity.DAY:
         return date, None
     bylines = find_bylines(byline_text, lang=lang)
@@ -149,14 +153,17 @@ def date_document(
     lang: str | None = None,
     published: FuzzyDate | None = None,
     timexes: Sequence[Span] | None = None,
+    file_name: str | None = None,
 ) -> FuzzyDate | None:
     """The publication date of one article, or None when nothing supports one.
 
     `text` may still begin with the crawler's ` date YYYY-MM` line: it is removed and used (a
     `published` given by the caller wins over it). `timexes` are the tagger's spans over `text` (after
-    the prefix); without them the tagger runs here when it is installed.
+    the prefix); without them the tagger runs here when it is installed. `file_name` is the name of the
+    file the article was read from ("2019-07-01-panmunjom.txt").
     """
-    return date_interval(text, url=url, lang=lang, published=published, timexes=timexes)[0]
+    found = date_interval(text, url=url, lang=lang, published=published, timexes=timexes, file_name=file_name)
+    return found[0]
 
 
 def date_interval(
@@ -166,13 +173,22 @@ def date_interval(
     lang: str | None = None,
     published: FuzzyDate | None = None,
     timexes: Sequence[Span] | None = None,
+    file_name: str | None = None,
 ) -> tuple[FuzzyDate | None, DateInterval | None]:
     """`date_document`, with the interval of days the content allows when it pins no day (or None)."""
     body, prefix_date, _ = apply_date_prefix(text)
     if timexes is not None and len(body) != len(text):
         cut = len(text) - len(body)
         timexes = [replace(s, start=s.start - cut, end=s.end - cut) for s in timexes if s.start >= cut]
-    return _date_text(body, body, url=url, lang=lang, published=published or prefix_date, timexes=timexes)
+    return _date_text(
+        body,
+        body,
+        url=url,
+        lang=lang,
+        published=published or prefix_date,
+        timexes=timexes,
+        file_name=file_name,
+    )
 
 
 @register_stage("docdate", requires=("text", "lang", "timex"), assigns=("published",))
@@ -191,6 +207,7 @@ def make_docdate(settings: Settings) -> StageFn:
             lang=doc.lang,
             published=before or prefix_date,
             timexes=doc.layer("timex"),
+            file_name=doc.meta.get("file_name"),
         )
         if interval is not None:
             doc.meta[INTERVAL_KEY] = interval.to_dict()

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from chronique.docdate.grammar import grammars, valid_date
 from chronique.model import FuzzyDate, Granularity, Provenance
 
-__all__ = ["url_date"]
+__all__ = ["file_date", "url_date"]
 
 # Every day read from a URL of the dev articles was right; an id that merely starts with a date
 # ("/201807151037211704-…") was right too but is weaker evidence.
@@ -25,6 +25,12 @@ _URL_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
     (re.compile(r"/(\d{4})/(\d{2})(\d{2})(?=/)"), URL_DAY_CONFIDENCE),  # /2017/0929/
     (re.compile(r"/(\d{4})(\d{2})(\d{2})(?=[-_/.]|$)"), URL_DAY_CONFIDENCE),  # /20210929-…, /20170928/
     (re.compile(r"[/_-](\d{4})(\d{2})(\d{2})\d{4,}(?=[-_/.]|$)"), URL_ID_CONFIDENCE),  # /201807151037…
+)
+# A file name may carry the day the article was saved rather than published: less sure than a URL.
+FILE_DAY_CONFIDENCE = 0.7
+_FILE_DAY = (
+    re.compile(r"(?:^|[-_ .])(\d{4})-(\d{2})-(\d{2})(?=[-_ .]|$)"),  # 2019-07-01-panmunjom.txt
+    re.compile(r"(?:^|[-_ .])(\d{4})(\d{2})(\d{2})(?=[-_ .])"),  # 20190701_panmunjom.txt
 )
 _URL_MONTH = re.compile(r"/(\d{4})/(\d{1,2})(?=/)")
 _URL_MONTH_NAME = re.compile(r"/(\d{4})/([a-z]{3,9})/(\d{1,2})(?=/)", re.IGNORECASE)
@@ -59,4 +65,21 @@ def url_date(url: str | None) -> FuzzyDate | None:
         return FuzzyDate.from_date(
             dt.date(year, month, day), provenance=Provenance.URL, confidence=confidence, evidence=evidence
         )
+    return None
+
+
+def file_date(name: str | None) -> FuzzyDate | None:
+    """The day written in a file's name ("2019-07-01-panmunjom.txt", "20190701_dmz.html")."""
+    if not name:
+        return None
+    for pattern in _FILE_DAY:
+        for m in pattern.finditer(name):
+            year, month, day = int(m[1]), int(m[2]), int(m[3])
+            if URL_YEARS[0] <= year <= URL_YEARS[1] and valid_date(year, month, day):
+                return FuzzyDate.from_date(
+                    dt.date(year, month, day),
+                    provenance=Provenance.FILENAME,
+                    confidence=FILE_DAY_CONFIDENCE,
+                    evidence=f"file name {name}",
+                )
     return None
