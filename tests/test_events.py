@@ -721,3 +721,12 @@ def test_a_speaker_before_a_speech_verb_hosts_nothing() -> None:
     )
     meetings = [e for e in events(doc) if e["type"] == "meeting"]
     assert meetings and meetings[0]["participants"] == ["Emmanuel Macron", "Olaf Scholz"]
+
+
+def test_a_place_made_of_a_demonym_keeps_its_french_words() -> None:
+    doc = build(
+        "Un avion allemand a été abattu mardi à la frontière espagnole.", timex={"mardi": "2023-05-09"}
+    )
+    [attack] = [e for e in doc.layer("events") if e.label == "attack"]
+    assert attack.attrs["place"]["name"] == "Spanish border"
+    assert attack.attrs["place"]["names"] == {"fr": "la frontière espagnole"}

@@ -324,3 +324,15 @@ def test_a_title_names_a_state_through_its_leader() -> None:
         Participant("iran", "Iran"),
     ]
     assert [p.name for p in _named(people_and_states)] == ["Recep Tayyip Erdogan", "Vladimir Putin", "Iran"]
+
+
+def test_a_made_up_place_is_named_as_the_sources_of_the_language_named_it() -> None:
+    from chronique.timeline import _display, place_phrase
+
+    border = Participant.from_dict(
+        {"entity_id": "syrian-border", "name": "Syrian border", "names": {"fr": "la frontière syrienne"}}
+    )
+    assert place_phrase(border, "fr") == "à la frontière syrienne"
+    assert _display(border, "fr") == "la frontière syrienne"
+    assert _display(border, "en") == "Syrian border"  # the canonical name
+    assert Participant.from_dict(border.to_dict()) == border and Participant.from_dict(border.to_dict()).names

@@ -131,7 +131,9 @@ def _display(participant: Participant, lang: str) -> str:
     except ImportError:  # entities not installed: the canonical (English) name
         return participant.name
     entity = registry().get(participant.entity_id)
-    return entity.display_name(lang) if entity is not None else participant.name
+    if entity is not None:
+        return entity.display_name(lang)
+    return participant.name_in(lang) or participant.name  # "frontière syrienne", as the sources said
 
 
 def format_title(event_type: str, participants: Sequence[str], place: str | None, lang: str) -> str:
@@ -156,7 +158,7 @@ def place_phrase(place: Participant, lang: str) -> str:
         from chronique.entities.gazetteer import registry
     except ImportError:  # entities not installed: the bare name
         return place.name
-    return registry().locative(place.entity_id, lang, name=place.name)
+    return registry().locative(place.entity_id, lang, name=place.name_in(lang) or place.name)
 
 
 @register_checker("timeline")

@@ -610,9 +610,9 @@ def _place(
             if country and inside(match.start()):
                 consumed.add(match.span("demonym"))
                 name = f"{country[1]} {phrase.english}"
-                candidates.append(
-                    (0, _distance(match.start(), group), {"entity_id": _slug(name), "name": name})
-                )
+                said = _said(text, match, rules.lang, article=True)
+                ref = {"entity_id": _slug(name), "name": name, "names": said}
+                candidates.append((0, _distance(match.start(), group), ref))
     if not candidates:
         return None
     # The most precise place, then the nearest: "in the Black Sea resort of Sochi" is in Sochi.
@@ -741,13 +741,19 @@ def _participants(
             if found and inside(match.start()):
                 consumed.add(match.span("demonym"))
                 name = f"{found[1]} {phrase.english}"
-                groups_.append({"entity_id": _slug(name), "name": name, "type": "group"})
+                said = _said(text, match, rules.lang)
+                groups_.append({"entity_id": _slug(name), "name": name, "names": said, "type": "group"})
     if mention.type in DEMONYM_TYPES:
         # "adopté samedi à Paris par 195 pays": a counted group of states acts as one participant.
         for figure in find_figures(text, rules.lang, start=sentence.start, end=sentence.end):
             if figure.kind == "countries" and figure.value.is_integer() and inside(figure.start):
                 name = f"{int(figure.value)} countries"
-                groups_.append({"entity_id": _slug(name), "name": name, "type": "group"})
+                said = (
+                    {rules.lang: " ".join(text[figure.start : figure.end].split())}
+                    if rules.lang != "en"
+                    else {}
+                )
+                groups_.append({"entity_id": _slug(name), "name": name, "names": said, "type": "group"})
         for match in re.finditer(r"[\w-]+", text[sentence.start : sentence.end]):
             position = sentence.start + match.start()
             span = (position, sentence.start + match.end())
@@ -798,6 +804,23 @@ def _unique(refs: list[Ref]) -> list[Ref]:
             seen.add(key)
             result.append(ref)
     return result
+
+
+_ARTICLE_BEFORE = re.compile(r"\b(la|le|les|l['’])\s*$", re.IGNORECASE)
+
+
+def _said(text: str, match: re.Match[str], lang: str, *, article: bool = False) -> dict[str, str]:
+    """How the document's language names a group or place it made up ("frontière syrienne", with its
+    article for a place: "la frontière syrienne"). The English name is the canonical one."""
+    if lang == "en":
+        return {}
+    words = " ".join(match.group(0).split())
+    words = words[:1].lower() + words[1:]
+    found = _ARTICLE_BEFORE.search(text, max(0, match.start() - 4), match.start()) if article else None
+    if found is not None:
+        det = found.group(1).lower()
+        words = f"{det}{words}" if det.endswith(("'", "’")) else f"{det} {words}"
+    return {lang: words}
 
 
 def _slug(name: str) -> str:

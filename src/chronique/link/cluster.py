@@ -16,7 +16,7 @@ import datetime as dt
 import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from chronique.link.mentions import EventMention, Participant, is_day, refine_date
@@ -99,7 +99,8 @@ class Cluster:
         def order(pid: str) -> tuple[int, float, str]:
             return (-counts[pid], positions[pid] / counts[pid], first[pid].name)
 
-        return [first[pid] for pid in sorted(counts, key=order)]
+        names = _names(p for m in self.members for p in m.participants)
+        return [_named_in(first[pid], names) for pid in sorted(counts, key=order)]
 
     @property
     def places(self) -> list[Participant]:
@@ -107,7 +108,8 @@ class Cluster:
         for m in self.members:
             if m.place is not None:
                 seen.setdefault(m.place.entity_id, m.place)
-        return list(seen.values())
+        names = _names(m.place for m in self.members if m.place is not None)
+        return [_named_in(p, names) for p in seen.values()]
 
     @property
     def place(self) -> Participant | None:
@@ -157,6 +159,22 @@ def _place_entity(entity_id: str) -> tuple[str, str | None] | None:
         return None
     entity = registry().get(entity_id)
     return None if entity is None else (entity.type, entity.country)
+
+
+def _names(participants: Iterable[Participant]) -> dict[str, dict[str, str]]:
+    """entity id → {language: name} the sources gave (the first name of each language)."""
+    found: dict[str, dict[str, str]] = {}
+    for p in participants:
+        for lang, name in p.names:
+            found.setdefault(p.entity_id, {}).setdefault(lang, name)
+    return found
+
+
+def _named_in(participant: Participant, names: dict[str, dict[str, str]]) -> Participant:
+    merged = names.get(participant.entity_id)
+    if not merged:
+        return participant
+    return replace(participant, names=tuple(sorted(merged.items())))
 
 
 @functools.cache

@@ -49,14 +49,24 @@ class Participant:
     entity_id: str
     name: str
     kind: str = ""
+    # Names a document's language gave it, for made-up groups and places the gazetteer does not know
+    # ({"fr": "frontière syrienne"} for "Syrian border"): (language, name) pairs.
+    names: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
-    def to_dict(self) -> dict[str, str]:
-        return {"entity_id": self.entity_id, "name": self.name, "kind": self.kind}
+    def name_in(self, lang: str) -> str | None:
+        return next((name for code, name in self.names if code == lang), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"entity_id": self.entity_id, "name": self.name, "kind": self.kind}
+        if self.names:
+            data["names"] = dict(self.names)
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], kind: str = "") -> Participant:
         name = str(data.get("name") or data.get("entity_id") or "")
-        return cls(str(data.get("entity_id") or name), name, str(data.get("kind") or kind))
+        names = tuple(sorted((str(k), str(v)) for k, v in dict(data.get("names") or {}).items()))
+        return cls(str(data.get("entity_id") or name), name, str(data.get("kind") or kind), names)
 
 
 @dataclass(frozen=True, slots=True)
