@@ -756,6 +756,9 @@ def test_a_year_in_a_name_dates_nothing() -> None:
     opening = Span(text.index("2015"), text.index("2015") + 4, "DATE", {"value": "2015"})
     assert year_in_name(text, euro)
     assert not year_in_name(text, opening)  # "En" opens the sentence: a date
+    headline = "La Turquie et la Russie\nEn 2015, la Turquie a abattu un avion."
+    start = headline.index("2015")
+    assert not year_in_name(headline, Span(start, start + 4, "DATE", {"value": "2015"}))
 
 
 RUSSIA = {"entity_id": "russia", "name": "Russia"}

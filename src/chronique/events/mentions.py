@@ -949,6 +949,8 @@ def year_in_name(text: str, timex: Span) -> bool:
     if found is None:
         return False
     before = text[: found.start()].rstrip()
+    if "\n" in text[len(before) : found.start()]:
+        return False  # the word opens a line: "En 2015, …" under a headline
     return bool(before) and before[-1] not in '.!?:«"“—'
 
 
