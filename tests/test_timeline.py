@@ -313,7 +313,7 @@ def test_a_happened_main_entry_has_no_marker(corpus: list[Document]) -> None:
     assert not heading.endswith(")")
 
 
-def test_a_title_names_a_state_through_its_leader() -> None:
+def test_a_title_names_a_leader_or_the_state_he_leads_not_both() -> None:
     from chronique.timeline import _named
 
     people_and_states = [
@@ -323,7 +323,13 @@ def test_a_title_names_a_state_through_its_leader() -> None:
         Participant("vladimir-putin", "Vladimir Putin"),
         Participant("iran", "Iran"),
     ]
-    assert [p.name for p in _named(people_and_states)] == ["Recep Tayyip Erdogan", "Vladimir Putin", "Iran"]
+    assert [p.name for p in _named(people_and_states, "meeting")] == [
+        "Recep Tayyip Erdogan",
+        "Vladimir Putin",
+        "Iran",
+    ]
+    # An agreement is named by the states that made it.
+    assert [p.name for p in _named(people_and_states, "agreement")] == ["Turkey", "Russia", "Iran"]
 
 
 def test_a_made_up_place_is_named_as_the_sources_of_the_language_named_it() -> None:

@@ -225,14 +225,19 @@ def _sources(cluster: Cluster, state: LinkState) -> tuple[Source, ...]:
     return tuple(sorted(seen.values(), key=lambda s: (s.published or "9999", s.doc_id, s.start)))
 
 
-def _named(participants: Sequence[Participant]) -> list[Participant]:
-    """The participants a title names: a state whose leader is among them is named through him ("Putin –
-    Erdogan", not "Turkey – Erdogan – Russia – Putin" for a ceasefire both sources told differently)."""
+def _named(participants: Sequence[Participant], event_type: str = "") -> list[Participant]:
+    """The participants a title names when the sources named both a leader and the state he leads: the
+    states for an agreement ("Russia – Iran – Turkey"), the leaders otherwise ("Putin – Erdogan", not
+    "Turkey – Erdogan – Russia – Putin")."""
     try:
         from chronique.events.merge import acts_for
     except ImportError:  # the events stage is optional here: every participant is named
         return list(participants)
-    led = {state for p in participants for state in acts_for(p.entity_id) if state != p.entity_id}
+    ids = {p.entity_id for p in participants}
+    states = {p.entity_id: acts_for(p.entity_id) - {p.entity_id} for p in participants}
+    if family_of(event_type) == "agreement":
+        return [p for p in participants if not (states[p.entity_id] & ids)]
+    led = {state for found in states.values() for state in found}
     return [p for p in participants if p.entity_id not in led]
 
 
@@ -254,7 +259,7 @@ def _entry(
     place = cluster.place
     title = format_title(
         cluster.type,
-        [_display(p, lang) for p in _named(participants)],
+        [_display(p, lang) for p in _named(participants, cluster.type)],
         place_phrase(place, lang) if place else None,
         lang,
     )
