@@ -109,7 +109,7 @@ def check_example(lang: str, rule: dict[str, Any], example: Any) -> None:
             )
         return
     if "locative" in example:
-        got = registry().locative(example["entity"], lang)
+        got = registry().locative(example["entity"], lang, name=example.get("name"))
         if got != example["locative"]:
             raise AssertionError(
                 f"locative of {example['entity']!r} ({lang}): expected {example['locative']!r}, got {got!r}"

@@ -461,6 +461,9 @@ def _locative_phrase(display: str, kind: str, lang: str, own: str | None) -> str
     if own:
         return f"{own} {display}"
     words = display.split(" ")
+    nouns = {fold(str(k)): str(v) for k, v in dict(rule.get("nouns") or {}).items()}
+    if fold(words[-1]) in nouns:  # a place named by a common noun: "on the Syrian border"
+        return f"{nouns[fold(words[-1])]} {display}"
     articles = {fold(str(k)): str(v) for k, v in dict(rule.get("articles") or {}).items()}
     if len(words) > 1 and fold(words[0]) in articles:  # "Le Caire" → "au Caire"
         return f"{articles[fold(words[0])]} {' '.join(words[1:])}"
