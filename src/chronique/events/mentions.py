@@ -610,7 +610,7 @@ def _place(
             if country and inside(match.start()):
                 consumed.add(match.span("demonym"))
                 name = f"{country[1]} {phrase.english}"
-                said = _said(text, match, rules.lang, article=True)
+                said = _said(text, match, rules, article=True)
                 ref = {"entity_id": _slug(name), "name": name, "names": said}
                 candidates.append((0, _distance(match.start(), group), ref))
     if not candidates:
@@ -741,7 +741,7 @@ def _participants(
             if found and inside(match.start()):
                 consumed.add(match.span("demonym"))
                 name = f"{found[1]} {phrase.english}"
-                said = _said(text, match, rules.lang)
+                said = _said(text, match, rules)
                 groups_.append({"entity_id": _slug(name), "name": name, "names": said, "type": "group"})
     if mention.type in DEMONYM_TYPES:
         # "adopté samedi à Paris par 195 pays": a counted group of states acts as one participant.
@@ -806,21 +806,19 @@ def _unique(refs: list[Ref]) -> list[Ref]:
     return result
 
 
-_ARTICLE_BEFORE = re.compile(r"\b(la|le|les|l['’])\s*$", re.IGNORECASE)
-
-
-def _said(text: str, match: re.Match[str], lang: str, *, article: bool = False) -> dict[str, str]:
+def _said(text: str, match: re.Match[str], rules: EventRules, *, article: bool = False) -> dict[str, str]:
     """How the document's language names a group or place it made up ("frontière syrienne", with its
-    article for a place: "la frontière syrienne"). The English name is the canonical one."""
-    if lang == "en":
+    article for a place: "la frontière syrienne", `articles` in the language's `[[place]]` data). The
+    English name is the canonical one."""
+    if rules.lang == "en":
         return {}
     words = " ".join(match.group(0).split())
     words = words[:1].lower() + words[1:]
-    found = _ARTICLE_BEFORE.search(text, max(0, match.start() - 4), match.start()) if article else None
-    if found is not None:
-        det = found.group(1).lower()
+    before = re.search(r"([\w'’]+)\s*$", text[max(0, match.start() - 4) : match.start()])
+    det = before.group(1).lower() if article and before is not None else ""
+    if det in rules.articles:
         words = f"{det}{words}" if det.endswith(("'", "’")) else f"{det} {words}"
-    return {lang: words}
+    return {rules.lang: words}
 
 
 def _slug(name: str) -> str:

@@ -70,6 +70,7 @@ class EventRules:
     place: tuple[re.Pattern[str], ...]
     place_nouns: frozenset[str]
     determiners: frozenset[str]
+    articles: frozenset[str]  # definite articles a common-noun place keeps ("la frontière syrienne")
     not_event_date: tuple[re.Pattern[str], ...]
     clauses: tuple[tuple[str, re.Pattern[str]], ...]  # (kind, opener) of events/clauses.py
     there: tuple[tuple[bool, re.Pattern[str]], ...]  # (after the trigger?, "y" / "there" cue)
@@ -197,6 +198,7 @@ def event_rules(lang: str | None) -> EventRules:
         place=tuple(_compile(rule["pattern"]) for rule in data.get("place", [])),
         place_nouns=frozenset(noun for rule in data.get("place", []) for noun in rule.get("nouns", [])),
         determiners=frozenset(word for rule in data.get("place", []) for word in rule.get("determiners", [])),
+        articles=frozenset(word for rule in data.get("place", []) for word in rule.get("articles", [])),
         not_event_date=tuple(_compile(rule["pattern"]) for rule in data.get("not_event_date", [])),
         clauses=tuple((rule["kind"], _compile(rule["pattern"])) for rule in data.get("clause", [])),
         there=tuple((bool(rule.get("follows")), _compile(rule["pattern"])) for rule in data.get("there", [])),
