@@ -9,12 +9,15 @@ read from how the document wrote the event's time:
 - a day without a year ("le 28 septembre"): the publication follows the event (or precedes a planned
   one) within half a year;
 - an offset ("il y a un an et demi", `P18M`): the publication is the event date plus the offset;
-- no time expression, or a full date: only a bound (reported after it happened, announced before).
+- "last week", "le mois dernier", "last year", "hier": the week, month, year or day after the event's;
+- no time expression, or a full date: only a bound (reported after it happened, announced before);
+  for the news of the lead, also a guess: the few days after it (`MAIN_NEWS_LAG_DAYS`).
 
 The windows are intersected (with the document's own date when it has one it can trust). A window of
 at most `DAY_WINDOW_DAYS` days gives a day: the one that best fits every weekday the document writes
 ("a annoncé vendredi" in the week before a Monday visit is that Friday); a window inside one month
-gives the month. The date has provenance `corpus` and its evidence names the linked events.
+gives the month. The date has provenance `corpus` and its evidence names the linked events. Mentions
+that may each be one of several events are settled together by `joint_windows`.
 """
 
 from __future__ import annotations
