@@ -602,9 +602,15 @@ class Linker:
 
         Returns the clusters touched (the one it left, which may now be gone, and the one it joined).
         """
-        old = self.clusters[self.cluster_of.pop(mention.key)]
-        old.members = [m for m in old.members if m.key != mention.key]
+        left = self._leave(mention)
+        self.cluster_of.pop(mention.key)
         self._doc_mentions[mention.doc_id].remove(mention.key)
+        return {left} | self.add([mention])
+
+    def _leave(self, mention: EventMention) -> str:
+        """Take a mention out of its cluster (gone when it was the last member); returns that cluster."""
+        old = self.clusters[self.cluster_of[mention.key]]
+        old.members = [m for m in old.members if m.key != mention.key]
         if old.members:
             old.resolve()
             self._file(old)
@@ -612,7 +618,7 @@ class Linker:
             self._unfile(old.id)
             del self.clusters[old.id]
             self.gone.add(old.id)
-        return {old.id} | self.add([mention])
+        return old.id
 
     def rejoin(self, mention: EventMention) -> set[str]:
         """Re-file a mention that says nothing of when and sits alone, when it now fits one dated event
@@ -668,20 +674,12 @@ class Linker:
 
     def join(self, mention: EventMention, cluster_id: str) -> set[str]:
         """Move a mention into a chosen cluster; returns the clusters touched."""
-        old = self.clusters[self.cluster_of[mention.key]]
-        old.members = [m for m in old.members if m.key != mention.key]
-        if old.members:
-            old.resolve()
-            self._file(old)
-        else:
-            self._unfile(old.id)
-            del self.clusters[old.id]
-            self.gone.add(old.id)
+        left = self._leave(mention)
         target = self.clusters[cluster_id]
         target.append(mention)
         self.cluster_of[mention.key] = cluster_id
         self._file(target)
-        return {old.id, cluster_id}
+        return {left, cluster_id}
 
     def is_alone(self, mention: EventMention) -> bool:
         """True when the mention is the only member of its cluster."""
