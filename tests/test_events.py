@@ -730,3 +730,12 @@ def test_a_place_made_of_a_demonym_keeps_its_french_words() -> None:
     [attack] = [e for e in doc.layer("events") if e.label == "attack"]
     assert attack.attrs["place"]["name"] == "Spanish border"
     assert attack.attrs["place"]["names"] == {"fr": "la frontière espagnole"}
+
+
+def test_an_undated_article_keeps_the_yearless_day_of_its_event_for_later() -> None:
+    doc = build(
+        "Ce 12 mars, Emmanuel Macron et Olaf Scholz se sont entretenus par téléphone.", dct=None, tagged=True
+    )
+    [call] = [e for e in doc.layer("events") if e.label == "phone_call"]
+    assert call.attrs["date"] is None  # no year to give it
+    assert doc.text[slice(*call.attrs["timex"])] == "Ce 12 mars"  # read again once the article is dated

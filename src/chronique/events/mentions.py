@@ -838,7 +838,7 @@ def _timex(
     for timex in timexes:
         if (timex.label not in ("DATE", "TIME") and not timex.attrs.get("ago")) or not inside(timex.start):
             continue
-        if _date_of(timex, published) is None and relative_days(text, timex, rules.lang) is None:
+        if _date_of(timex, published) is None and not _placed_later(text, timex, rules.lang):
             continue
         before = text[max(sentence.start, timex.start - 12) : timex.start]
         if any(p.search(before) for p in rules.not_event_date):
@@ -860,6 +860,13 @@ def _timex(
 # One week of reference days: a relative expression is read from each weekday of publication, so that
 # "ce mercredi" spans every day it may name.
 _REFERENCE_DAYS = tuple(dt.date(2001, 1, 1) + dt.timedelta(days=k) for k in range(7))
+
+
+def _placed_later(text: str, timex: Span, lang: str) -> bool:
+    """An expression that dates nothing yet but will once the document is dated: "ce mercredi", "il y a
+    un an et demi" (`relative_days`), or a day without its year ("ce 12 mars") in an undated article."""
+    parts = timex.attrs.get("parts") or {}
+    return bool(parts.get("day") and parts.get("month")) or relative_days(text, timex, lang) is not None
 
 
 def _counts_from_publication(timex: Span) -> bool:
