@@ -610,7 +610,7 @@ def _place(
             if country and inside(match.start()):
                 consumed.add(match.span("demonym"))
                 name = f"{country[1]} {phrase.english}"
-                said = _said(text, match, rules, article=True)
+                said = _said(text, match.start(), match.end(), rules, article=True)
                 ref = {"entity_id": _slug(name), "name": name, "names": said}
                 candidates.append((0, _distance(match.start(), group), ref))
     if not candidates:
@@ -741,18 +741,14 @@ def _participants(
             if found and inside(match.start()):
                 consumed.add(match.span("demonym"))
                 name = f"{found[1]} {phrase.english}"
-                said = _said(text, match, rules)
+                said = _said(text, match.start(), match.end(), rules)
                 groups_.append({"entity_id": _slug(name), "name": name, "names": said, "type": "group"})
     if mention.type in DEMONYM_TYPES:
         # "adopté samedi à Paris par 195 pays": a counted group of states acts as one participant.
         for figure in find_figures(text, rules.lang, start=sentence.start, end=sentence.end):
             if figure.kind == "countries" and figure.value.is_integer() and inside(figure.start):
                 name = f"{int(figure.value)} countries"
-                said = (
-                    {rules.lang: " ".join(text[figure.start : figure.end].split())}
-                    if rules.lang != "en"
-                    else {}
-                )
+                said = _said(text, figure.start, figure.end, rules)
                 groups_.append({"entity_id": _slug(name), "name": name, "names": said, "type": "group"})
         for match in re.finditer(r"[\w-]+", text[sentence.start : sentence.end]):
             position = sentence.start + match.start()
@@ -806,15 +802,15 @@ def _unique(refs: list[Ref]) -> list[Ref]:
     return result
 
 
-def _said(text: str, match: re.Match[str], rules: EventRules, *, article: bool = False) -> dict[str, str]:
-    """How the document's language names a group or place it made up ("frontière syrienne", with its
-    article for a place: "la frontière syrienne", `articles` in the language's `[[place]]` data). The
-    English name is the canonical one."""
+def _said(text: str, start: int, end: int, rules: EventRules, *, article: bool = False) -> dict[str, str]:
+    """How the document's language names a group or place it made up from `text[start:end]` ("frontière
+    syrienne", "195 pays"; with its article for a place: "la frontière syrienne", `articles` in the
+    language's `[[place]]` data). The English name is the canonical one."""
     if rules.lang == "en":
         return {}
-    words = " ".join(match.group(0).split())
+    words = " ".join(text[start:end].split())
     words = words[:1].lower() + words[1:]
-    before = re.search(r"([\w'’]+)\s*$", text[max(0, match.start() - 4) : match.start()])
+    before = re.search(r"([\w'’]+)\s*$", text[max(0, start - 4) : start])
     det = before.group(1).lower() if article and before is not None else ""
     if det in rules.articles:
         words = f"{det}{words}" if det.endswith(("'", "’")) else f"{det} {words}"

@@ -277,7 +277,7 @@ def _refined(date: FuzzyDate, members: Iterable[EventMention]) -> FuzzyDate:
     if len(days) != 1:
         return date
     day, m = next(iter(days.values()))
-    evidence = f"{m.timex.text if m.timex else ''!r} in {date.value}"
+    evidence = f"{m.timex.text!r} in {date.value}" if m.timex is not None else date.value
     return FuzzyDate(day.value, day.granularity, Provenance.CORPUS, date.confidence, evidence)
 
 

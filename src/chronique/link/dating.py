@@ -353,14 +353,7 @@ def choose_date(
         guessed = True  # "last year" allows a whole year: the days after the event it reports say more
     elif not guessed:  # a guess only keeps the bound it rests on: reported after the event
         windows = [w if not w.prior else replace(w, hi=None, prior=False) for w in windows]
-    lows = [w.lo for w in windows if w.lo is not None]
-    highs = [w.hi for w in windows if w.hi is not None]
-    if published is not None and _trusted(published):
-        lows.append(published.start)
-        highs.append(published.end)
-    if interval is not None:
-        lows += [interval[0]] if interval[0] is not None else []
-        highs += [interval[1]] if interval[1] is not None else []
+    lows, highs = _bounds(windows, published, interval)
     # The windows that bound the date: a finite window, or the bound that ends up binding.
     lo_all, hi_all = max(lows, default=None), min(highs, default=None)
     evidence = "; ".join(
@@ -431,14 +424,25 @@ def _guess_fits(
     """True when the days after a reported main event (the guesses) fit what the firm windows allow."""
     if not any(w.prior for w in windows):
         return False
+    lows, highs = _bounds(windows, published, interval)
+    return bool(lows and highs) and max(lows) <= min(highs)
+
+
+def _bounds(
+    windows: Sequence[Window],
+    published: FuzzyDate | None,
+    interval: tuple[dt.date | None, dt.date | None] | None,
+) -> tuple[list[dt.date], list[dt.date]]:
+    """The lower and upper bounds the windows, a trusted own date and the own interval put on the date."""
     lows = [w.lo for w in windows if w.lo is not None]
     highs = [w.hi for w in windows if w.hi is not None]
     if published is not None and _trusted(published):
-        lows, highs = [*lows, published.start], [*highs, published.end]
+        lows.append(published.start)
+        highs.append(published.end)
     if interval is not None:
         lows += [interval[0]] if interval[0] is not None else []
         highs += [interval[1]] if interval[1] is not None else []
-    return bool(lows and highs) and max(lows) <= min(highs)
+    return lows, highs
 
 
 def _own_day_date(
