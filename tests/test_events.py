@@ -739,3 +739,18 @@ def test_an_undated_article_keeps_the_yearless_day_of_its_event_for_later() -> N
     [call] = [e for e in doc.layer("events") if e.label == "phone_call"]
     assert call.attrs["date"] is None  # no year to give it
     assert doc.text[slice(*call.attrs["timex"])] == "Ce 12 mars"  # read again once the article is dated
+
+
+def test_an_undated_event_keeps_the_day_a_later_sentence_gives_it() -> None:
+    """In an undated article the headline tells the signing without a time and a later sentence gives
+    its day without a year: the event keeps that day for the linker to find its year; another day is
+    another event."""
+    text = (
+        "La France et l'Allemagne ont signé un accord sur l'énergie à Berlin. "
+        "Le 4 mai, la France et l'Allemagne ont signé le texte. "
+        "Le 6 mai, la France et l'Allemagne ont signé un autre accord."
+    )
+    doc = build(text, dct=None, tagged=True)
+    agreements = [e for e in doc.layer("events") if e.label == "agreement"]
+    kept = [doc.text[slice(*e.attrs["timex"])] if e.attrs["timex"] else None for e in agreements]
+    assert kept == ["Le 4 mai", "Le 6 mai"]

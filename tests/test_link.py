@@ -36,9 +36,11 @@ def doc(
     published: str | None = None,
     lang: str = "fr",
     timexes: list[tuple[str, dict[str, Any]]] = (),  # type: ignore[assignment]
+    names: list[tuple[str, dict[str, str], str]] = (),  # type: ignore[assignment]
 ) -> Document:
     """A document with an `events` layer: each event names its trigger word, and optionally the
-    time expression of its clause (`timex`: the words, as in `timexes`)."""
+    time expression of its clause (`timex`: the words, as in `timexes`); `names` are other entities
+    the text names (words, entity, kind)."""
     document = Document(
         raw=text,
         source=source,
@@ -81,6 +83,9 @@ def doc(
             start = text.index(event["trigger"])
             kind = "country" if place["entity_id"] == "turkey" else "city"
             entities.append(Span(start, start + 1, kind, place))
+    for words, entity, kind in names:
+        start = text.index(words)
+        entities.append(Span(start, start + len(words), kind, entity))
     document.set_layer("entities", entities)
     return document
 
@@ -906,3 +911,38 @@ def test_an_event_dated_to_its_year_finds_the_event_dated_to_a_day_of_it() -> No
         events=[{"trigger": "agreed", "type": "agreement", "date": "2020"}],
     )
     assert _clusters(link_documents([day, year], resolver=None)) == [sorted([day.id, year.id])]
+
+
+def test_an_undated_lead_is_the_event_its_article_speaks_of() -> None:
+    """Two dated meetings of the same leaders in Ankara; an undated report of one names neither place
+    nor time, only what its article speaks of: it is the meeting whose reports speak of that too."""
+    idlib = {"entity_id": "idlib", "name": "Idlib"}
+    jerusalem = {"entity_id": "jerusalem", "name": "Jerusalem"}
+
+    def report(date: str, about: str, entity: dict[str, str]) -> Document:
+        return doc(
+            f"Poutine et Erdogan se sont entretenus à Ankara de {about}.",
+            source=date,
+            events=[{"trigger": "entretenus", "place": ANKARA, "date": date}],
+            names=[(about, entity, "city")],
+        )
+
+    def undated(about: str, entities: list[dict[str, str]]) -> Document:
+        text = f"À l'issue d'un entretien avec Poutine, Erdogan a parlé de {about}."
+        words = about.split(" et ")
+        return doc(
+            text,
+            source="undated",
+            events=[{"trigger": "entretien"}],
+            names=[(w, e, "city") for w, e in zip(words, entities, strict=True)],
+        )
+
+    reports = [report("2017-09-28", "Idleb", idlib), report("2017-12-11", "Jérusalem", jerusalem)]
+    told = undated("Jérusalem", [jerusalem])
+    result = link_documents([*reports, told], resolver=None)
+    date = result.borrowed[told.id]
+    # The days after the meeting it reports: the middle one, a guess.
+    assert (date.value, date.provenance, date.confidence < 0.5) == ("2017-12-12", Provenance.CORPUS, True)
+    # Speaking of what both reports speak of, or of neither, tells nothing: no date.
+    for other in (undated("Idleb et Jérusalem", [idlib, jerusalem]), undated("Moscou", [MOSCOW])):
+        assert other.id not in link_documents([*reports, other], resolver=None).borrowed

@@ -8,6 +8,7 @@ event per document and event, docs/architecture.md).
 from __future__ import annotations
 
 import functools
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +35,7 @@ NO_PARTICIPANTS_FIT = 0.1
 # headline, a byline and page furniture before it are no sentences (seeds and dev articles: every lead
 # sentence has 15 words or more, no headline ends with a full stop).
 LEAD_MIN_WORDS = 12
+_YEARLESS_DAY = re.compile(r"XXXX-\d{2}-\d{2}")
 
 
 @dataclass(slots=True)
@@ -53,7 +55,12 @@ class Event:
         best = self.best()
         if best.date is not None or best.relative is not None:
             return best
-        return next((m for m in self.mentions if m.date is not None or m.relative is not None), best)
+        placed = next((m for m in self.mentions if m.date is not None or m.relative is not None), None)
+        if placed is not None:
+            return placed
+        # In an undated article, "Le 4 mai, les chefs des délégations … ont signé un mémorandum" under a
+        # headline that tells the signing without a time: the day the linking stage reads a year for.
+        return next((m for m in self.mentions if _yearless_day(m) is not None), best)
 
     @property
     def relative(self) -> tuple[int, int] | None:
@@ -143,8 +150,19 @@ def _compatible(event: Event, mention: Mention) -> bool:
         return False
     if not _overlap(event.relative, mention.relative):
         return False  # "il y a un an et demi … à Moscou" and "ce mercredi": two meetings
+    days = {_yearless_day(m) for m in event.mentions} - {None}
+    if _yearless_day(mention) is not None and days and _yearless_day(mention) not in days:
+        return False  # "le 3 mai" and "le 4 mai" in an undated article: two days, whatever the year
     place = event.place
     return not (place is not None and mention.place is not None and _key(place) != _key(mention.place))
+
+
+def _yearless_day(mention: Mention) -> str | None:
+    """The day without a year ("XXXX-05-04") a mention of an undated article is placed at, if any."""
+    if mention.date is not None or mention.timex is None:
+        return None
+    value = str(mention.timex.attrs.get("value") or "").split("T", 1)[0]
+    return value if _YEARLESS_DAY.fullmatch(value) else None
 
 
 def _closeness(mention: Mention, event: Event, published: FuzzyDate | None) -> tuple[float, float]:

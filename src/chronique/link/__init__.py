@@ -256,6 +256,13 @@ def _settle(state: LinkState, doc_id: str, recipes: Mapping[tuple[int, int], Any
     lone = [m for m in mentions if m.date is None and linker.is_alone(m)]
     if not lone:
         return set()
+    touched: set[str] = set()
+    for m in lone:
+        # The news of the lead that may be one of several events: the one its article speaks of.
+        chosen = linker.by_topic(m, linker.fitting_events(m))
+        if chosen is not None:
+            touched |= linker.join(m, chosen)
+    lone = [m for m in lone if linker.is_alone(m)]
     linked = [m for m in mentions if not linker.is_alone(m)]
     fixed = [w for w in windows_for(linked, linker, recipes) if w.tight]
     options: list[list[Window]] = []
@@ -274,7 +281,6 @@ def _settle(state: LinkState, doc_id: str, recipes: Mapping[tuple[int, int], Any
             choices.append(window)
         options.append(choices)
     picks = joint_windows(options, fixed)
-    touched: set[str] = set()
     for m, window in zip(lone, picks or [], strict=False):
         if window is not None:
             touched |= linker.join(m, window.cluster_id)

@@ -672,6 +672,27 @@ class Linker:
                     return []
         return found
 
+    def by_topic(self, m: EventMention, cluster_ids: Iterable[str]) -> str | None:
+        """The one event among `cluster_ids` whose lead sources name what `m`'s article names and no other
+        candidate's sources do: an undated report of a Putin–Erdogan meeting that speaks of Jerusalem
+        is the December 2017 visit to Ankara, not the September one. None when `m` is not its article's
+        lead, or when no candidate, or more than one, is told so (`EventMention.topics`)."""
+        candidates = sorted(set(cluster_ids))
+        if not m.main or not m.topics or len(candidates) < 2:
+            return None
+        # What the mention itself names says nothing more: every candidate shares it already.
+        own = m.topics - _stands_for(m.participant_ids) - ({m.place.entity_id} if m.place else set())
+        named: dict[str, frozenset[str]] = {}
+        for cluster_id in candidates:
+            leads = [o for o in self.clusters[cluster_id].members if o.doc_id != m.doc_id and o.main]
+            named[cluster_id] = own & frozenset().union(*(o.topics for o in leads))
+        told = [
+            cluster_id
+            for cluster_id, names in named.items()
+            if names - frozenset().union(*(n for c, n in named.items() if c != cluster_id))
+        ]
+        return told[0] if len(told) == 1 else None
+
     def join(self, mention: EventMention, cluster_id: str) -> set[str]:
         """Move a mention into a chosen cluster; returns the clusters touched."""
         left = self._leave(mention)

@@ -165,6 +165,9 @@ class EventMention:
     published: FuzzyDate | None
     url: str | None = None
     timex: TimexRef | None = None
+    # For the news of the lead: the entities its whole document names (what the article is about), which
+    # tell apart events of the same people that nothing else does (`Linker.by_topic`).
+    topics: frozenset[str] = frozenset()
 
     @property
     def key(self) -> str:
@@ -211,6 +214,7 @@ class EventMention:
             "published": self.published.to_dict() if self.published else None,
             "url": self.url,
             "timex": self.timex.to_dict() if self.timex else None,
+            "topics": sorted(self.topics),
         }
 
     @classmethod
@@ -233,6 +237,7 @@ class EventMention:
             published=_fuzzy(data.get("published")),
             url=data.get("url"),
             timex=TimexRef.from_dict(timex) if timex else None,
+            topics=frozenset(str(t) for t in data.get("topics") or ()),
         )
 
 
@@ -397,6 +402,7 @@ def mentions_of(doc: Document) -> Iterator[EventMention]:
             published=doc.published,
             url=doc.url,
             timex=timex,
+            topics=frozenset(kinds) if attrs.get("main") else frozenset(),
         )
 
 
