@@ -4,11 +4,12 @@ figure conflicts, incremental linking in the store (#5)."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Any
 
 import pytest
 
-from chronique.link import LinkState, link, link_documents
+from chronique.link import LinkResult, LinkState, link, link_documents
 from chronique.link.cluster import Linker, places_compatible
 from chronique.link.dating import choose_date, windows_for
 from chronique.link.mentions import EventMention, Participant, TimexRef, mentions_of, refine_date
@@ -946,3 +947,76 @@ def test_an_undated_lead_is_the_event_its_article_speaks_of() -> None:
     # Speaking of what both reports speak of, or of neither, tells nothing: no date.
     for other in (undated("Idleb et Jérusalem", [idlib, jerusalem]), undated("Moscou", [MOSCOW])):
         assert other.id not in link_documents([*reports, other], resolver=None).borrowed
+
+
+def _sochi_story() -> tuple[list[Document], Document]:
+    """Two meetings in Sochi that fell on a Wednesday, a ceasefire, and an undated report that only the
+    ceasefire tells which of the two meetings it reports."""
+
+    def meeting(date: str) -> Document:
+        return doc(
+            "Putin and Erdogan met in Sochi.",
+            source=date,
+            lang="en",
+            events=[{"trigger": "met", "place": SOCHI, "date": date}],
+        )
+
+    ceasefire = doc(
+        "Russia and Turkey agreed a ceasefire in Moscow.",
+        source="ceasefire",
+        lang="en",
+        events=[
+            {"trigger": "agreed", "type": "agreement", "participants": [RUSSIA, TURKEY], "date": "2020-03-05"}
+        ],
+    )
+    undated = doc(
+        "Putin hosted Erdogan on Wednesday in Sochi. Last year, Turkey and Russia reached a ceasefire.",
+        source="undated",
+        lang="en",
+        events=[
+            {"trigger": "hosted", "place": SOCHI, "timex": "Wednesday"},
+            {"trigger": "reached", "type": "agreement", "participants": [TURKEY, RUSSIA], "timex": "Last year"},
+        ],
+        timexes=[
+            ("Wednesday", weekday(3, "past")),
+            ("Last year", {"value": "XXXX", "direction": "past", "recipe": LAST_YEAR}),
+        ],
+    )
+    return [meeting("2017-05-03"), meeting("2021-09-29"), ceasefire], undated
+
+
+LAST_YEAR = {"kind": "relunit", "cue": "past", "unit": "Y"}
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(range(4))))
+def test_linking_one_document_at_a_time_gives_what_linking_all_at_once_gives(order: tuple[int, ...]) -> None:
+    """Linked first, the undated report is placed at the one meeting in Sochi known then; when the
+    documents that tell it apart come, it is linked again with them."""
+    dated, undated = _sochi_story()
+    docs = [*dated, undated]
+    whole = link_documents(docs, resolver=None)
+    assert whole.borrowed[undated.id].value == "2021-09-29"
+    by_id = {d.id: d for d in docs}
+    state = LinkState()
+    for index in order:
+        link_documents([docs[index]], state=state, load=lambda ids: [by_id[i] for i in ids], resolver=None)
+    assert _clusters(LinkResult(state, set(), set(), [])) == _clusters(whole)
+    assert {d: v.value for d, v in state.borrowed.items()} == {d: v.value for d, v in whole.borrowed.items()}
+
+
+def test_a_document_linked_again_in_the_store_loses_the_date_it_no_longer_has(tmp_path: Any) -> None:
+    """The undated report, stored first beside the 2017 meeting, borrows its date; once the 2021 meeting
+    is stored, the report may be either (no ceasefire tells them apart): its stored date is removed."""
+    (spring, autumn, _), undated = _sochi_story()
+    with open_store(tmp_path / "t.db") as store:
+        store.add([spring, undated])
+        link(store)
+        (value,) = store.connection.execute("SELECT value FROM borrowed_dates").fetchone()
+        assert value.startswith("2017-05")
+        store.add([autumn])
+        link(store)
+        assert store.connection.execute("SELECT value FROM borrowed_dates").fetchall() == []
+        members = store.connection.execute(
+            "SELECT cluster_id, count(*) FROM event_mentions GROUP BY cluster_id"
+        ).fetchall()
+        assert sorted(count for _, count in members) == [1, 1, 1, 1]  # the report's two events apart

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from chronique.link.cluster import Cluster, DateConflict, Linker, resolve_date
+from chronique.link.cluster import Cluster, DateConflict, Linker, block_keys, resolve_date
 from chronique.link.dating import (
     Window,
     choose_date,
@@ -84,6 +84,7 @@ class LinkResult:
     touched: set[str]
     redated: set[str]
     figure_conflicts: list[FigureConflict]
+    undated: set[str] = field(default_factory=set)  # documents that lost the date they had borrowed
 
     @property
     def clusters(self) -> dict[str, Cluster]:
@@ -157,14 +158,57 @@ def link_documents(
     by_id = {doc.id: doc for doc in docs}
     new_mentions: list[EventMention] = []
     for doc in docs:
-        state.published[doc.id] = doc.published
         _collect_aliases(doc, state.aliases)
         new_mentions.extend(mentions_of(doc))
-    touched = state.linker.add(new_mentions)
+    again, touched = _unsettle(state, new_mentions, by_id, load)
+    for doc_id in again:
+        new_mentions.extend(mentions_of(by_id[doc_id]))
+    for doc in docs:
+        state.published[doc.id] = doc.published
+    touched |= state.linker.add(new_mentions)
     redated = _date_documents(state, touched, by_id, load, resolver)
     all_figures = list(figures) if figures is not None else [f for doc in docs for f in figures_of(doc)]
     published = {f.doc_id: state.date_of(f.doc_id) for f in all_figures}
-    return LinkResult(state, touched, redated, figure_conflicts(all_figures, published))
+    undated = {doc_id for doc_id in again if doc_id not in state.borrowed}  # no longer dated by the corpus
+    return LinkResult(state, touched, redated, figure_conflicts(all_figures, published), undated)
+
+
+def _unsettle(
+    state: LinkState, new_mentions: list[EventMention], by_id: dict[str, Document], load: Loader | None
+) -> tuple[list[str], set[str]]:
+    """Take out of their clusters the documents linked before that have no date of their own and tell
+    events of the new mentions' participants or places, to link them again with the new ones as if all
+    had come at once: an undated report of talks in Sochi, placed at the one meeting there known then,
+    may be the one a new document tells. Returns those documents and the clusters they left."""
+    linker = state.linker
+    keys = {key for m in new_mentions for key in block_keys(m)}
+    new_ids = {m.doc_id for m in new_mentions}
+    if not keys:
+        return [], set()
+    known = linker.documents(state.published)
+    undated = [d for d in known if d not in new_ids and needs_date(state.published.get(d))]
+    wave = [d for d in undated if linker.keys_of_doc(d) & keys]
+    again: list[str] = []
+    touched: set[str] = set()
+    while wave:
+        missing = [d for d in wave if d not in by_id]
+        if missing and load is not None:
+            by_id.update((doc.id, doc) for doc in load(missing))
+        wave = [d for d in wave if d in by_id]  # without its text, a document cannot be read again
+        left: set[str] = set()
+        for doc_id in wave:
+            left |= linker.forget(doc_id)
+            state.borrowed.pop(doc_id, None)
+            state.borrowed_evidence.pop(doc_id, None)
+        again += wave
+        touched |= left
+        # The documents that borrowed their dates from the events these left: dated again, too.
+        wave = sorted(
+            doc_id
+            for doc_id, evidence in state.borrowed_evidence.items()
+            if doc_id not in new_ids and any(e.get("cluster") in left for e in evidence)
+        )
+    return again, touched
 
 
 def _own_interval(doc: Document | None) -> DateInterval | None:
@@ -219,7 +263,7 @@ def _date_documents(
             if previous is not None and previous.value == date.value:
                 continue
             state.borrowed[doc_id] = date
-            state.borrowed_evidence[doc_id] = [w.evidence() for w in windows if w.tight]
+            state.borrowed_evidence[doc_id] = [w.evidence() for w in windows]  # what it rests on
             redated.add(doc_id)
             values = resolver(doc, date) if (doc is not None and resolver is not None) else {}
             before = {m.key: m.date for m in mentions}
@@ -231,7 +275,7 @@ def _date_documents(
                     frontier |= linker.move(mention)
                 else:
                     frontier.add(linker.replace_mention(mention))
-        frontier |= _rejoin_undated(state, frontier | new, lambda d: _recipes(by_id, load, d))
+        frontier |= _rejoin_undated(state, frontier, new, lambda d: _recipes(by_id, load, d))
         new = set()
         touched |= frontier
         if not frontier:
@@ -288,17 +332,20 @@ def _settle(state: LinkState, doc_id: str, recipes: Mapping[tuple[int, int], Any
 
 
 def _rejoin_undated(
-    state: LinkState, frontier: set[str], recipes: Callable[[str], Mapping[tuple[int, int], Any]]
+    state: LinkState,
+    frontier: set[str],
+    new: set[str],
+    recipes: Callable[[str], Mapping[tuple[int, int], Any]],
 ) -> set[str]:
     """Re-file the lone, undated mentions of undated documents that share a participant with the
-    clusters just (re)dated: "jeudi" in an undated article finds the Thursday visit once another
-    source dates it; several that may each be one of several events are settled together. Returns the
-    clusters touched."""
+    clusters just (re)dated or just made: "jeudi" in an undated article finds the Thursday visit once
+    another source dates it; several that may each be one of several events are settled together (an
+    undated article linked after the events it tells, too). Returns the clusters touched."""
     linker = state.linker
     keys = {
         p
-        for c in frontier
-        if c in linker.clusters and linker.clusters[c].date is not None
+        for c in frontier | new
+        if c in linker.clusters and (linker.clusters[c].date is not None or c in new)
         for p in linker.clusters[c].participant_ids
     }
     touched: set[str] = set()

@@ -15,14 +15,22 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from chronique.link.mentions import EventMention, Participant, is_day, refine_date
 from chronique.model import FuzzyDate, Granularity, Provenance, content_id
 
-__all__ = ["Cluster", "DateConflict", "Linker", "places_compatible", "resolve_date"]
+__all__ = [
+    "Cluster",
+    "DateConflict",
+    "Linker",
+    "block_keys",
+    "dated_by_itself",
+    "places_compatible",
+    "resolve_date",
+]
 
 # A date whose interval spans more days than this is filed under its years rather than its months. Two
 # months keeps a month-level date (and one that straddles two months) in month buckets.
@@ -64,14 +72,16 @@ class Cluster:
     windows: set[str] = field(default_factory=set)  # index buckets of its members' dates (undated: filed so)
     # Members by mention key, rebuilt when `members` is replaced or grows (see `member`).
     _by_key: dict[str, EventMention] = field(default_factory=dict, repr=False, compare=False)
-    _by_key_of: tuple[int, int] = field(default=(0, -1), repr=False, compare=False)
+    # The list and length `_by_key` was built from (the list itself is held, so that no other list can
+    # take its place at the same address and pass for it).
+    _by_key_of: tuple[list[EventMention] | None, int] = field(default=(None, -1), repr=False, compare=False)
 
     def member(self, key: str) -> EventMention | None:
         """The member with this mention key (a lookup, however large the cluster)."""
-        state = (id(self.members), len(self.members))
-        if self._by_key_of != state:
+        built, size = self._by_key_of
+        if built is not self.members or size != len(self.members):
             self._by_key = {m.key: m for m in self.members}
-            self._by_key_of = state
+            self._by_key_of = (self.members, len(self.members))
         return self._by_key.get(key)
 
     @property
@@ -334,6 +344,15 @@ def _says_nothing_of_when(m: EventMention) -> bool:
     return _window(m) is None and not timex.offset and not timex.parts.get("month")
 
 
+def dated_by_itself(m: EventMention) -> bool:
+    """True when the mention's own words date it to the day, whatever its document's date ("le 28
+    septembre 2017"; not "lundi", "hier" or "le 28 septembre", read from a date that may change)."""
+    if not (m.own_date and is_day(m.date)):
+        return False
+    timex = m.timex
+    return timex is None or (bool(timex.parts.get("year")) and not timex.anchored)
+
+
 def _unique(items: Iterable[str]) -> Iterator[str]:
     seen: set[str] = set()
     for item in items:
@@ -356,7 +375,7 @@ def _stands_for(ids: Iterable[str]) -> set[str]:
     return {key for pid in ids for key in _acts_for(pid)}
 
 
-def _keys(m: EventMention) -> list[str]:
+def block_keys(m: EventMention) -> list[str]:
     """Block keys of a mention: its participants (and the states they lead), or its place when it names
     nobody."""
     if m.participants:
@@ -440,7 +459,7 @@ class Linker:
         timex = m.timex
         if buckets is None and timex is not None and timex.parts.get("month"):
             buckets = [f"--{int(timex.parts['month']):02d}"]  # "le 28 septembre" in an undated article
-        for key in _keys(m):
+        for key in block_keys(m):
             if buckets is None:
                 if timex is not None and timex.offset:
                     # "il y a un an et demi" in an undated article: any event of the key may be the one
@@ -572,7 +591,7 @@ class Linker:
                 fits = self._fits(m, sorted(self._candidates(m) | self._own_story(m)))
             best = max(fits, key=lambda f: (f[0], f[1])) if fits else None
             if best is None:
-                cluster = Cluster(content_id("cluster", m.key), m.family)
+                cluster = Cluster(self._new_id(m), m.family)
                 self.clusters[cluster.id] = cluster
             else:
                 cluster = self.clusters[best[1]]
@@ -582,6 +601,16 @@ class Linker:
             self._file(cluster)
             touched.add(cluster.id)
         return touched
+
+    def _new_id(self, m: EventMention) -> str:
+        """The id of a cluster `m` founds: from its key, and another when the cluster it founded before
+        lives on without it (it moved, or its document is linked again)."""
+        cluster_id = content_id("cluster", m.key)
+        again = 0
+        while cluster_id in self.clusters:
+            again += 1
+            cluster_id = content_id("cluster", m.key, str(again))
+        return cluster_id
 
     def restore(self, cluster_id: str, mentions: Iterable[EventMention]) -> None:
         """Put back a stored cluster as it was (no comparison)."""
@@ -638,13 +667,13 @@ class Linker:
         kind = _place_entity(m.place.entity_id) if m.place is not None else None
         if m.place is None or kind is None or kind[0] == "country":
             # Nowhere, or in a country: events in any of its cities may be the one.
-            keys = _keys(m)
+            keys = block_keys(m)
         else:  # in a city: events there, in its country, or told without a place
             country = _country_id(kind[1])
             keys = [
                 "@" + m.place.entity_id,
                 *([f"@{country}"] if country else []),
-                *(f"{k}@" for k in _keys(m)),
+                *(f"{k}@" for k in block_keys(m)),
             ]
         if sum(self._count(m.family, key) for key in keys) > _MAX_CANDIDATES * len(keys):
             return None  # hundreds of events, whichever it is: too many to tell
@@ -692,6 +721,24 @@ class Linker:
             if names - frozenset().union(*(n for c, n in named.items() if c != cluster_id))
         ]
         return told[0] if len(told) == 1 else None
+
+    def documents(self, published: Mapping[str, FuzzyDate | None]) -> list[str]:
+        """The documents linked so far (`published`: what the caller knows of them), in id order."""
+        return sorted(published)
+
+    def keys_of_doc(self, doc_id: str) -> set[str]:
+        """The block keys of a document's mentions that its own words do not date to the day (those
+        that others may settle: a weekday, a yearless day, a time told of nothing)."""
+        return {key for m in self.mentions_of_doc(doc_id) if not dated_by_itself(m) for key in block_keys(m)}
+
+    def forget(self, doc_id: str) -> set[str]:
+        """Take a document's mentions out of their clusters; returns the clusters they left."""
+        left = set()
+        for mention in self.mentions_of_doc(doc_id):
+            left.add(self._leave(mention))
+            del self.cluster_of[mention.key]
+        self._doc_mentions.pop(doc_id, None)
+        return left
 
     def join(self, mention: EventMention, cluster_id: str) -> set[str]:
         """Move a mention into a chosen cluster; returns the clusters touched."""

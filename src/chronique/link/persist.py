@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from chronique.errors import StoreError
 from chronique.link import LinkReport, LinkState, link_documents
-from chronique.link.cluster import Cluster, Linker
+from chronique.link.cluster import Cluster, Linker, block_keys, dated_by_itself
 from chronique.link.figures import FigureConflict, figures_of
 from chronique.link.mentions import EventMention
 from chronique.model import Document, FuzzyDate
@@ -103,6 +103,7 @@ class StoredLinker(Linker):
         self._state = state
         self._fetched: set[tuple[str, str, str]] = set()
         self._docs_fetched: set[str] = set()
+        self._all_documents = False  # the dates of every linked document read in (`documents`)
 
     def _load(self, cluster_ids: Iterable[str]) -> None:
         wanted = sorted({c for c in cluster_ids if c not in self.clusters and c not in self.gone})
@@ -162,6 +163,34 @@ class StoredLinker(Linker):
     def _count(self, family: str, key: str) -> int:
         self._every(family, key)  # loads them first
         return super()._count(family, key)
+
+    def documents(self, published: Mapping[str, FuzzyDate | None]) -> list[str]:
+        """Every document linked so far: their own and borrowed dates are read in once."""
+        if not self._all_documents:
+            self._all_documents = True
+            state = self._state
+            for doc_id, published_json in self._conn.execute(
+                "SELECT d.id, d.published_json FROM documents d JOIN linked_documents l ON l.doc_id = d.id"
+            ):
+                if doc_id not in state.published:
+                    state.published[doc_id] = (
+                        FuzzyDate.from_dict(json.loads(published_json)) if published_json else None
+                    )
+            for doc_id, date_json, evidence in self._conn.execute(
+                "SELECT doc_id, date_json, evidence FROM borrowed_dates"
+            ):
+                state.borrowed.setdefault(doc_id, FuzzyDate.from_dict(json.loads(date_json)))
+                state.borrowed_evidence.setdefault(doc_id, json.loads(evidence))
+        return super().documents(published)
+
+    def keys_of_doc(self, doc_id: str) -> set[str]:
+        """Read from the stored mentions, without loading their clusters."""
+        if doc_id in self._docs_fetched:
+            return super().keys_of_doc(doc_id)
+        rows = self._conn.execute("SELECT data FROM event_mentions WHERE doc_id = ?", (doc_id,))
+        mentions = [EventMention.from_dict(json.loads(data)) for (data,) in rows]
+        stored = {key for m in mentions if not dated_by_itself(m) for key in block_keys(m)}
+        return stored | super().keys_of_doc(doc_id)  # with those linked in this run
 
     def mentions_of_doc(self, doc_id: str) -> list[EventMention]:
         if doc_id not in self._docs_fetched:
@@ -223,15 +252,21 @@ def link_store(store: Any, *, relink: bool = False) -> LinkReport:
     ]
     touched: set[str] = set(backfill)
     redated: set[str] = set()
+    undated: set[str] = set()
     mentions = 0
     for batch in _batches(store, new_ids):
         result = link_documents(batch, state=state, load=lambda ids: store.iter_documents(ids), figures=())
         touched |= result.touched
         redated |= result.redated
+        undated |= result.undated
         mentions += sum(len(doc.layer("events")) for doc in batch)
     conflicts = _figure_conflicts(store, conn, state) if new_ids else None
     with store.transaction():
-        _write(conn, state, touched, redated, new_ids, conflicts)
+        _write(conn, state, touched, redated - (undated - set(state.borrowed)), new_ids, conflicts)
+        conn.executemany(
+            "DELETE FROM borrowed_dates WHERE doc_id = ?",
+            [(d,) for d in sorted(undated) if d not in state.borrowed],
+        )
     return LinkReport(
         documents=len(new_ids),
         mentions=mentions,
