@@ -68,7 +68,7 @@ def doc(
                 {
                     "participants": event.get("participants", [PUTIN, ERDOGAN]),
                     "place": event.get("place"),
-                    "date": _date(event.get("date")),
+                    "date": _date(event.get("date"), event.get("provenance", "timex")),
                     "status": event.get("status", "happened"),
                     "main": event.get("main", True),
                     "sentence": [0, len(text)],
@@ -975,7 +975,12 @@ def _sochi_story() -> tuple[list[Document], Document]:
         lang="en",
         events=[
             {"trigger": "hosted", "place": SOCHI, "timex": "Wednesday"},
-            {"trigger": "reached", "type": "agreement", "participants": [TURKEY, RUSSIA], "timex": "Last year"},
+            {
+                "trigger": "reached",
+                "type": "agreement",
+                "participants": [TURKEY, RUSSIA],
+                "timex": "Last year",
+            },
         ],
         timexes=[
             ("Wednesday", weekday(3, "past")),
@@ -1020,3 +1025,32 @@ def test_a_document_linked_again_in_the_store_loses_the_date_it_no_longer_has(tm
             "SELECT cluster_id, count(*) FROM event_mentions GROUP BY cluster_id"
         ).fetchall()
         assert sorted(count for _, count in members) == [1, 1, 1, 1]  # the report's two events apart
+
+
+def test_a_report_dated_by_its_document_joins_the_event_of_the_days_before_across_a_month() -> None:
+    """The summit ended on 28 February; a report of 1 March tells it without a date of its own (the
+    events stage gives it the document's date): the same summit, not one of March."""
+    hanoi = {"entity_id": "hanoi", "name": "Hanoi"}
+    summit = doc(
+        "Poutine et Erdogan ont clos leur sommet à Hanoï le 28 février.",
+        source="summit",
+        published="2019-02-28",
+        events=[{"trigger": "sommet", "place": hanoi, "date": "2019-02-28"}],
+    )
+    report = doc(
+        "Quelques heures après la fin du sommet de Poutine et Erdogan à Hanoï, une conférence.",
+        source="report",
+        published="2019-03-01",
+        events=[{"trigger": "sommet", "place": hanoi, "date": "2019-03-01", "provenance": "metadata"}],
+    )
+    result = link_documents([summit, report], resolver=None)
+    (cluster,) = result.clusters.values()
+    assert cluster.date is not None and cluster.date.value == "2019-02-28"
+    # A report of a month later is another event.
+    later = doc(
+        "Poutine et Erdogan au sommet de Hanoï.",
+        source="later",
+        published="2019-04-01",
+        events=[{"trigger": "sommet", "place": hanoi, "date": "2019-04-01", "provenance": "metadata"}],
+    )
+    assert len(link_documents([summit, later], resolver=None).clusters) == 2

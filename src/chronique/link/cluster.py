@@ -40,6 +40,9 @@ _MONTH_BUCKET_MAX_DAYS = 62
 _FALLBACK_DATE_WEIGHT = 0.4
 # How far from its document's date an undated mention is looked for (days).
 _UNDATED_REACH_DAYS = 31
+# How many days before a document's date the news it reports without a date of its own may lie (the
+# date taken from the document then stands for its month or those days).
+REPORT_LAG_DAYS = 7
 # Events of the same people past which a mention that says nothing of when cannot be settled: it would
 # be a guess among hundreds (and comparing with each would make linking quadratic).
 _MAX_CANDIDATES = 256
@@ -300,8 +303,21 @@ def _shared(ours: frozenset[str], theirs: frozenset[str]) -> int:
     return sum(1 for key in ours if any(_acts_for(key) & _acts_for(other) for other in theirs))
 
 
-def _loose(date: FuzzyDate) -> FuzzyDate:
-    return date.coarsen(Granularity.MONTH) if is_day(date) else date
+def _about(date: FuzzyDate) -> tuple[dt.date, dt.date]:
+    """The days a date taken from a document's date stands for: "about then", its month or the few days
+    before it (a report of 1 March on a summit that ended on 28 February)."""
+    lo, hi = date.interval()
+    if not is_day(date):
+        return lo, hi
+    month_lo, month_hi = date.coarsen(Granularity.MONTH).interval()
+    return min(month_lo, lo - dt.timedelta(days=REPORT_LAG_DAYS)), month_hi
+
+
+def _days(m: EventMention) -> tuple[dt.date, dt.date] | None:
+    """The days a mention's event may lie on: its own date's, or about its document's."""
+    if m.date is None:
+        return None
+    return m.date.interval() if m.own_date else _about(m.date)
 
 
 def _buckets(lo: dt.date, hi: dt.date, *, max_days: int = _MONTH_BUCKET_MAX_DAYS) -> list[str] | None:
@@ -325,8 +341,9 @@ def _window(m: EventMention) -> list[str] | None:
     An undated mention is looked for within a month of its document's date; an older background fact
     without a date of its own is found only through its document's story.
     """
-    if m.date is not None:
-        return _buckets(*m.date.interval(), max_days=_MONTH_BUCKET_MAX_DAYS)
+    days = _days(m)
+    if days is not None:
+        return _buckets(*days, max_days=_MONTH_BUCKET_MAX_DAYS)
     if m.published is None:
         return None
     reach = dt.timedelta(days=_UNDATED_REACH_DAYS)
@@ -501,15 +518,14 @@ class Linker:
             return None
         score = 2.0 * shared + (3.0 if same_place else 0.0)
         if cluster.date is not None:
-            if m.date is not None:
-                # A day taken from a document's date only says "about then": compared at month level.
-                date = m.date if m.own_date else _loose(m.date)
-                cluster_date = (
-                    cluster.date if cluster.date.provenance is Provenance.TIMEX else _loose(cluster.date)
-                )
-                if not date.compatible(cluster_date):
+            days = _days(m)
+            if days is not None:
+                # A day taken from a document's date only says "about then" (`_about`).
+                exact = cluster.date.provenance is Provenance.TIMEX
+                lo, hi = cluster.date.interval() if exact else _about(cluster.date)
+                if not (days[0] <= hi and lo <= days[1]):
                     return None
-                score += 2.0 if is_day(date) and is_day(cluster_date) else 1.0
+                score += 2.0 if m.own_date and is_day(m.date) and exact and is_day(cluster.date) else 1.0
             timex = m.date_timex
             if timex is not None and not timex.fits(cluster.date):
                 return None
