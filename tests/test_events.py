@@ -401,6 +401,23 @@ def test_disaster_places(text: str, place: str) -> None:
             {"Tuesday": "2023-05-09"},
             "2023-05-09",
         ),
+        # After a colon, another clause: Saturday is the proposal's, not the meeting's.
+        (
+            "La rencontre de Joe Biden et Xi Jinping avait été improvisée : samedi, Joe Biden avait "
+            "proposé de serrer la main du président chinois.",
+            "fr",
+            {"samedi": "2023-05-06"},
+            "2023-05-10",  # main news without its own date: the document date
+        ),
+        (
+            "The meeting of Joe Biden and Xi Jinping was arranged in a day: Joe Biden floated the idea "
+            "on Saturday.",
+            "en",
+            {"Saturday": "2023-05-06"},
+            "2023-05-10",
+        ),
+        # A headline's label before a colon is no clause: the date after it is the meeting's.
+        ("Bali : Joe Biden a rencontré Xi Jinping samedi.", "fr", {"samedi": "2023-05-06"}, "2023-05-06"),
     ],
 )
 def test_a_time_expression_of_another_clause_does_not_date_the_event(
@@ -754,3 +771,17 @@ def test_an_undated_event_keeps_the_day_a_later_sentence_gives_it() -> None:
     agreements = [e for e in doc.layer("events") if e.label == "agreement"]
     kept = [doc.text[slice(*e.attrs["timex"])] if e.attrs["timex"] else None for e in agreements]
     assert kept == ["Le 4 mai", "Le 6 mai"]
+
+
+def test_an_event_dated_by_the_time_elapsed_since_is_not_the_news_of_its_sentence() -> None:
+    """Their third meeting, "four months after the summit in Hanoi": the summit is another event, and
+    neither it nor the meeting told before takes the other's words."""
+    text = (
+        "Joe Biden et Xi Jinping se sont entretenus pendant une heure. "
+        "C'était leur troisième rencontre, quatre mois après l'échec du sommet de Naples."
+    )
+    doc = build(text, tagged=True)
+    found = events(doc)
+    meeting = next(e for e in found if e["type"] == "meeting")
+    assert meeting["participants"] == ["Joe Biden", "Xi Jinping"]
+    assert meeting["date"] == "2023-05-10"  # the news: the document's date, not four months before

@@ -42,8 +42,10 @@ class Region:
 
     start: int
     end: int
-    kind: str  # "relative", "where", "other_event" or "aside" (in parentheses)
+    kind: str  # "relative", "where", "other_event", "aside" (in parentheses) or "explanation"
     antecedent: int
+    # The pieces of one explanation (after a colon, around the regions inside it) share a number.
+    part: int = -1
 
 
 def _interjection(text: str, start: int, timexes: Sequence[Span]) -> int | None:
@@ -70,7 +72,46 @@ def _elapsed_start(text: str, begin: int, timexes: Sequence[Span]) -> int:
 def regions(
     text: str, sentence: Span, openers: Sequence[tuple[str, re.Pattern[str]]], timexes: Sequence[Span]
 ) -> list[Region]:
-    """The regions of `sentence`, in text order, none overlapping another."""
+    """The regions of `sentence`, in text order, none overlapping another.
+
+    A colon after a clause opens an explanation that runs to the end of the sentence ("La rencontre
+    avait été improvisée : samedi, Donald Trump avait proposé …": Saturday is the proposal's, not the
+    meeting's); the regions inside it keep their own kinds, the rest of it is one explanation.
+    """
+    colon = _explanation_start(text, sentence)
+    if colon is None:
+        return _regions(text, sentence, openers, timexes)
+    before = _regions(text, Span(sentence.start, colon, sentence.label), openers, timexes)
+    inner = _regions(text, Span(colon, sentence.end, sentence.label), openers, timexes)
+    pieces: list[Region] = []
+    position = colon
+    for region in [*inner, Region(sentence.end, sentence.end, "end", sentence.end)]:
+        if region.start > position:
+            pieces.append(Region(position, region.start, "explanation", colon, part=colon))
+        position = max(position, region.end)
+    return sorted([*before, *inner, *pieces], key=lambda r: r.start)
+
+
+# Words a sentence must have before a colon for it to end a clause ("Hanoï : Pyongyang conteste …" is a
+# headline's label, not a clause).
+EXPLANATION_MIN_WORDS = 4
+
+
+def _explanation_start(text: str, sentence: Span) -> int | None:
+    """Where the first colon that follows a clause of the sentence stands (outside quotes)."""
+    for match in re.finditer(r"\s:\s|:\s", text[sentence.start : sentence.end]):
+        start = sentence.start + match.start()
+        before = text[sentence.start : start]
+        if before.count("«") > before.count("»") or before.count("“") > before.count("”"):
+            continue  # inside a quotation
+        if len(before.split()) >= EXPLANATION_MIN_WORDS:
+            return start
+    return None
+
+
+def _regions(
+    text: str, sentence: Span, openers: Sequence[tuple[str, re.Pattern[str]]], timexes: Sequence[Span]
+) -> list[Region]:
     starts: list[tuple[int, int, str]] = []  # (opener start, word start, kind)
     for kind, pattern in openers:
         for match in pattern.finditer(text, sentence.start, sentence.end):
@@ -118,7 +159,7 @@ def same_region(
     home = _region_of(position, found)
     for start, stop in triggers:
         own = _region_of(start, found)
-        if own is home:
+        if own is home or (own is not None and home is not None and own.part == home.part >= 0):
             return True
         if home is not None and home.kind in ("relative", "where") and own is None:
             # A relative clause on the trigger itself: "the earthquake that struck Haiti on Tuesday".

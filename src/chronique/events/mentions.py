@@ -98,6 +98,9 @@ class Mention:
     novel: bool = False  # "une nouvelle rencontre": not an event told as past
     persons: int = 0  # how many participants are people
     recalls: bool = False  # "parrains de ces pourparlers": reached at talks told elsewhere in the document
+    # Told in a dated phrase on another event ("quatre mois après l'échec du sommet de Hanoï"): an event
+    # other than the one of its sentence's main clause.
+    apart: bool = False
     # Days from the document date to what the clause's time expression names, when that expression is
     # relative and the document has no date to resolve it against ("il y a un an et demi": about
     # -565 to -535; "ce mercredi": 0 to 6). Tells two undated events apart (`merge.py`).
@@ -420,7 +423,7 @@ def _mention(
 ) -> Mention | None:
     text = doc.text
     event_type = min((t.type for t in types), key=rules.rank)
-    mention = Mention(types, event_type, sentence)
+    mention = Mention(types, event_type, sentence, apart=group.apart)
     first = types[0]
     before = max(sentence.start, first.start - REFERENCE_WINDOW)
     mention.anaphoric = any(p.search(text, before, first.start) for p in rules.anaphor)

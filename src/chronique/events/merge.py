@@ -137,6 +137,14 @@ def _shared(ours: set[str], theirs: set[str]) -> set[str]:
 def _compatible(event: Event, mention: Mention) -> bool:
     if family(mention.type) not in {family(m.type) for m in event.mentions}:
         return False
+    # "C'était leur troisième rencontre, quatre mois après l'échec du sommet de Hanoï": the summit told in
+    # the dated phrase is another event than the meeting of the main clause, and than those that join it.
+    if not mention.apart and all(m.apart for m in event.mentions):
+        return False
+    if any(m.apart != mention.apart and m.sentence == mention.sentence for m in event.mentions):
+        return False
+    if mention.apart and event.date is None and not all(m.apart for m in event.mentions):
+        return False  # dated by the time elapsed since: not an event whose time nothing tells
     ours = {_key(r) for r in event.participants}
     theirs = {_key(r) for r in mention.participants}
     same_sentence = any(m.sentence == mention.sentence for m in event.mentions)
