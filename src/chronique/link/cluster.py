@@ -428,7 +428,9 @@ class Linker:
     def _file(self, cluster: Cluster) -> None:
         self._unfile(cluster.id)
         if cluster.date is not None:
-            buckets = _buckets(*cluster.date.interval()) or ["*"]
+            # Where its mentions look for it: about a date taken from a document's date (`_about`).
+            exact = cluster.date.provenance is Provenance.TIMEX
+            buckets = _buckets(*(cluster.date.interval() if exact else _about(cluster.date))) or ["*"]
         else:
             # Undated: filed about its documents' dates, so that mentions of that time find it; with no
             # date at all, only in `_all` (searched by mentions that have no date either), never under
@@ -501,6 +503,14 @@ class Linker:
         self.comparisons += 1
         if cluster.family != m.family:
             return None
+        if (
+            cluster.date is None
+            and not cluster.place_ids
+            and all(o.doc_id != m.doc_id and _says_nothing_of_when(o) for o in cluster.members)
+        ):
+            # Told with neither a time nor a place ("Trump accepts invitation to meet Kim"): it may join
+            # the one event it fits (`_vague_fits`), whichever came first; nothing joins it.
+            return None
         ids, cluster_ids = m.participant_ids, cluster.participant_ids
         shared = _shared(ids, cluster_ids)
         need = min(2, len(ids), len(cluster_ids))
@@ -518,16 +528,16 @@ class Linker:
             return None
         score = 2.0 * shared + (3.0 if same_place else 0.0)
         if cluster.date is not None:
+            # A day taken from a document's date only says "about then" (`_about`).
+            exact = cluster.date.provenance is Provenance.TIMEX
             days = _days(m)
             if days is not None:
-                # A day taken from a document's date only says "about then" (`_about`).
-                exact = cluster.date.provenance is Provenance.TIMEX
                 lo, hi = cluster.date.interval() if exact else _about(cluster.date)
                 if not (days[0] <= hi and lo <= days[1]):
                     return None
                 score += 2.0 if m.own_date and is_day(m.date) and exact and is_day(cluster.date) else 1.0
             timex = m.date_timex
-            if timex is not None and not timex.fits(cluster.date):
+            if timex is not None and exact and not timex.fits(cluster.date):
                 return None
         if m.date is not None and m.own_date and is_day(m.date):
             day = m.date.value
