@@ -341,6 +341,24 @@ def test_unknown_person_chain_and_stable_id() -> None:
     assert "jeanne-vasseur" in {s.attrs["entity_id"] for s in second.layer("entities")}
 
 
+@pytest.mark.parametrize(
+    ("text", "kims"),
+    [
+        # Named in full first: the short name is his.
+        ("Donald Trump met Kim Jong Un in Singapore. Kim said the past was behind them.", 2),
+        ("Donald Trump a rencontré Kim Jong-un. Selon Kim, le passé est oublié.", 2),
+        # Never named in full: "Kim" is anyone.
+        ("Donald Trump said Kim was ready to talk.", 0),
+        # Another Kim is named: "Kim" alone may be either.
+        ("Kim Jong Un sent Kim Yong Chol to Washington. Kim met Donald Trump.", 1),
+    ],
+)
+def test_a_short_name_is_the_person_named_in_full_and_no_one_else(text: str, kims: int) -> None:
+    doc = _doc(text, lang="en" if " met " in text or " said " in text or " sent " in text else "fr")
+    found = [s for s in doc.layer("entities") if s.attrs.get("entity_id") == "kim-jong-un"]
+    assert len(found) == kims
+
+
 def test_types_are_the_gazetteers() -> None:
     doc = _doc("Recep Tayyip Erdogan a rencontré Bachar el-Assad au Kremlin.")
     labels = {str(s.attrs["name"]): s.label for s in doc.layer("entities")}

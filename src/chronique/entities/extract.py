@@ -598,6 +598,33 @@ def _chain_people(text: str, cands: list[_Candidate], lang: str) -> None:
                 full.append((name_key(name).split(), cand))
 
 
+def _short_names(text: str, chosen: list[_Candidate]) -> list[_Candidate]:
+    """The short name of a person the document names in full ("Kim" after "Kim Jong Un": `Entity.short`),
+    where it stands alone ("Kim Yong Chol" is someone else) and the document names no one else by it."""
+    found = {c.entity.id: c.entity for c in chosen if c.entity is not None and c.entity.short}
+    added: list[_Candidate] = []
+    for entity in found.values():
+        for short in entity.short:
+            own = [name_key(n) for n in entity.all_names()]
+            words = re.compile(rf"\b{re.escape(short)}\b(?:[\s-]+([A-Z][\w'’.-]*))?")
+            spots = []
+            for match in words.finditer(text):
+                name = name_key(text[match.start() : match.end()])
+                if match.group(1) and not any(o.startswith(name) for o in own):
+                    break  # "Kim Yong Chol": another person the document names so
+                if not match.group(1):
+                    spots.append((match.start(), match.start() + len(short)))
+            else:
+                for start, end in spots:
+                    over = [c for c in [*chosen, *added] if c.start < end and start < c.end]
+                    if not over:
+                        added.append(_Candidate(start, end, "person", "alias", entity, entity.name))
+                    elif [(c.start, c.end, c.type, c.entity) for c in over] == [(start, end, "person", None)]:
+                        # the model's "Kim", an unknown person: him
+                        over[0].entity, over[0].name, over[0].source = entity, entity.name, "alias"
+    return sorted([*chosen, *added], key=lambda c: c.start)
+
+
 # Offices a counterpart holds in its own country when the other person of its sentence holds them:
 # Putin is president, so "son homologue turc" is the Turkish president (#4).
 _COUNTERPART_OFFICES = ("head_of_state", "head_of_government", "foreign_minister", "defence_minister")
@@ -795,6 +822,7 @@ def extract_entities(
         if c.source in ("gazetteer", "role") or _strip_description(text, c, rules, demonyms)
     ]
     chosen = _resolve_names(text, _select(candidates), reg, lang)
+    chosen = _short_names(text, chosen)
     chosen = _resolve_roles(chosen, reg, _period(published), _sentence_bounds(text, sentences))
     _mark_governments(text, chosen, parsed, rules)
     spans = []

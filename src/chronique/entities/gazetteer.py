@@ -142,6 +142,10 @@ class Entity:
     # The id of the place this one lies in: a venue's city ("wembley-stadium" → "london"), a suburb's
     # city ("le-bourget" → "paris"), a seat of power's ("kremlin" → "moscow"); see `Registry.city_of`.
     located_in: str | None = None
+    # What news calls a person once named in full, when it is no name of its own elsewhere ("Kim" for Kim
+    # Jong Un, whose family name many bear): only taken in a document that names the person in full and
+    # no one else by it (`entities.extract`).
+    short: tuple[str, ...] = ()
 
     def display_name(self, lang: str | None) -> str:
         return self.names.get(lang or "", self.name)
@@ -540,6 +544,7 @@ def _entity_from(data: Mapping[str, Any], *, where: str) -> Entity:
         leaders=_leaders(data.get("leader", [])),
         locatives=_locatives(data),
         located_in=str(data["located_in"]) if data.get("located_in") else None,
+        short=tuple(str(a) for a in data.get("short", [])),
     )
 
 
@@ -612,6 +617,7 @@ def _merge(base: Entity, extra: Entity, raw: Mapping[str, Any]) -> Entity:
         ("leaders", "leader"),
         ("locatives", "locative"),
         ("located_in", "located_in"),
+        ("short", "short"),
     ):
         if key in raw:
             changes[attr] = getattr(extra, attr)
