@@ -785,3 +785,10 @@ def test_an_event_dated_by_the_time_elapsed_since_is_not_the_news_of_its_sentenc
     meeting = next(e for e in found if e["type"] == "meeting")
     assert meeting["participants"] == ["Joe Biden", "Xi Jinping"]
     assert meeting["date"] == "2023-05-10"  # the news: the document's date, not four months before
+
+
+def test_a_time_and_a_place_in_quoted_words_are_not_those_of_the_saying() -> None:
+    text = "« Nous nous verrons le 12 juin à Berlin », a déclaré Emmanuel Macron à Paris mardi."
+    doc = build(text, timex={"le 12 juin": "2023-06-12", "mardi": "2023-05-09"})
+    statements = [e for e in events(doc) if e["type"] == "statement"]
+    assert [(e["date"], e["place"]) for e in statements] == [("2023-05-09", "Paris")]

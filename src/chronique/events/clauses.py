@@ -5,7 +5,8 @@ in 1953": the year belongs to the war's relative clause, not to the signing. "th
 since their meeting in Singapore last June": the place and the month belong to the other meeting. A
 region opens at a relative pronoun or at a preposition that names another event ("after", "since",
 "depuis", "après", language data `[[clause]]`) and runs to the next punctuation of the sentence; a
-time expression alone between commas (", this year,") does not close it. A duration just before the
+time expression alone between commas (", this year,") does not close it. Parentheses, quotations and
+what follows a colon after a clause are regions too. A duration just before the
 preposition opens the region with it: "[un an et demi après leur rencontre à Moscou], ils se sont
 retrouvés à Sotchi" dates the Moscow meeting, not the one in Sochi.
 
@@ -42,7 +43,7 @@ class Region:
 
     start: int
     end: int
-    kind: str  # "relative", "where", "other_event", "aside" (in parentheses) or "explanation"
+    kind: str  # "relative", "where", "other_event", "aside" (in parentheses), "quote" or "explanation"
     antecedent: int
     # The pieces of one explanation (after a colon, around the regions inside it) share a number.
     part: int = -1
@@ -126,10 +127,19 @@ def _regions(
     for match in re.finditer(r"\(", text[sentence.start : sentence.end]):
         # "(22 h 53 à Paris)": an aside, whatever the language.
         starts.append((sentence.start + match.start(), sentence.start + match.start(), "aside"))
+    # Words quoted are what someone said: a time or a place in them is not that of the saying ("« Nous
+    # nous verrons le 12 juin à Singapour », a déclaré Donald Trump"), nor of an event outside them.
+    quotes = _quotations(text, sentence)
+    starts = [s for s in starts if not any(lo < s[0] < hi for lo, hi in quotes.items())]
+    starts += [(lo, lo, "quote") for lo in quotes]
     starts.sort()
     found: list[Region] = []
     for n, (begin, _, kind) in enumerate(starts):
         if found and begin < found[-1].end:
+            continue
+        if kind == "quote":
+            antecedent = len(text[:begin].rstrip(" ,\t\n"))
+            found.append(Region(begin, quotes[begin], kind, antecedent))
             continue
         limit = starts[n + 1][0] if n + 1 < len(starts) else sentence.end
         end = begin
@@ -146,6 +156,31 @@ def _regions(
         antecedent = len(text[:begin].rstrip(" ,\t\n"))
         found.append(Region(begin, max(end, begin + 1), kind, antecedent))
     return found
+
+
+_QUOTE_PAIRS = (("«", "»"), ("“", "”"))
+
+
+def _quotations(text: str, sentence: Span) -> dict[int, int]:
+    """Start → end (after the closing mark) of the sentence's quotations: «…», “…” and "…" in pairs; one
+    left open runs to the end of the sentence."""
+    found: dict[int, int] = {}
+    for opening, closing in _QUOTE_PAIRS:
+        position = sentence.start
+        while (start := text.find(opening, position, sentence.end)) >= 0:
+            stop = text.find(closing, start + 1, sentence.end)
+            end = stop + 1 if stop >= 0 else sentence.end
+            found[start] = end
+            position = end
+    marks = [sentence.start + m.start() for m in re.finditer('"', text[sentence.start : sentence.end])]
+    for start, stop in zip(marks[::2], [*marks[1::2], sentence.end - 1], strict=False):
+        found[start] = stop + 1
+    # Nested or overlapping ones: the outer quotation.
+    kept: dict[int, int] = {}
+    for start in sorted(found):
+        if not any(lo <= start < hi for lo, hi in kept.items()):
+            kept[start] = found[start]
+    return kept
 
 
 def _region_of(position: int, found: Sequence[Region]) -> Region | None:
