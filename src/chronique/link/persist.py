@@ -151,17 +151,21 @@ class StoredLinker(Linker):
             self._load(r[0] for r in rows)
         return super()._filed_under(family, key, bucket)
 
-    def _every(self, family: str, key: str) -> set[str]:
+    def _load_key(self, family: str, key: str) -> None:
+        """Load every stored cluster filed under `key` (once)."""
         if (family, key, "") not in self._fetched:
             self._fetched.add((family, key, ""))
             rows = self._conn.execute(
                 "SELECT DISTINCT cluster_id FROM cluster_keys WHERE family = ? AND key = ?", (family, key)
             )
             self._load(r[0] for r in rows)
+
+    def _every(self, family: str, key: str) -> set[str]:
+        self._load_key(family, key)
         return super()._every(family, key)
 
     def _count(self, family: str, key: str) -> int:
-        self._every(family, key)  # loads them first
+        self._load_key(family, key)
         return super()._count(family, key)
 
     def documents(self, published: Mapping[str, FuzzyDate | None]) -> list[str]:
