@@ -49,6 +49,12 @@ def found(text: str, dct: str | None = None) -> list[tuple[str, str]]:
         ("Sales rise in early summer.", "1989-10-26", [("early summer", "XXXX-SU")]),
         # "until", "through": an end point, most often ahead
         ("The bank extended loans through January.", "1989-10-30", [("January", "1990-01")]),
+        # ... but "through" a place is no end point: the weekday stays behind
+        (
+            "The bullet tore through his kitchen window Friday night.",
+            "1998-10-25",
+            [("Friday night", "1998-10-23TNI")],
+        ),
         # a clock hour and its part of the day
         ("He will leave at 4 in the morning.", "2000-04-05", [("4 in the morning", "2000-04-05T04:00")]),
         ("They met at 8 in the evening.", "1998-08-07", [("8 in the evening", "1998-08-07T20:00")]),
