@@ -55,6 +55,22 @@ def found(text: str, dct: str | None = None) -> list[tuple[str, str]]:
             "1998-10-25",
             [("Friday night", "1998-10-23TNI")],
         ),
+        # "the previous Friday" is counted from the day being told, "last Friday" from the document's
+        (
+            "Shares fell Friday, down 4.5% from the previous Friday.",
+            "1989-10-30",
+            [("Friday", "1989-10-27"), ("the previous Friday", "1989-10-20")],
+        ),
+        (
+            "Shares fell Friday, down 4.5% from last Friday.",
+            "1989-10-30",
+            [("Friday", "1989-10-27"), ("last Friday", "1989-10-27")],
+        ),
+        (
+            "It was founded in 1995; the previous year, he left.",
+            "1998-04-18",
+            [("1995", "1995"), ("the previous year", "1994")],
+        ),
         # a clock hour and its part of the day
         ("He will leave at 4 in the morning.", "2000-04-05", [("4 in the morning", "2000-04-05T04:00")]),
         ("They met at 8 in the evening.", "1998-08-07", [("8 in the evening", "1998-08-07T20:00")]),

@@ -335,8 +335,11 @@ class _Resolver:
         parts: Mapping[str, Any] = span.attrs.get("parts", {})
         kind = recipe.get("kind", "calendar")
         cue = recipe.get("cue")
-        if cue == "following" and kind != "relunit":
-            cue = "future"  # "the following Monday": ahead
+        # "the following Monday", "the previous Friday": counted from the day being told (a weekday),
+        # else ahead or behind the document date
+        anaphoric = cue in ("following", "preceding")
+        if anaphoric and kind != "relunit":
+            cue = "future" if cue == "following" else "past"
         direction = recipe.get("direction") or (cue if cue in ("past", "future") else None)
         if direction is None and kind in ("calendar", "relunit", "holiday", "range", "half"):
             key = (span.start, span.end)
@@ -365,7 +368,7 @@ class _Resolver:
             return self._half(parts, recipe, direction)
         if kind == "holiday":
             return self._holiday(parts, recipe, cue, direction)
-        return self._calendar(parts, recipe, cue, direction)
+        return self._calendar(parts, recipe, cue, direction, anaphoric=anaphoric)
 
     def _set(self, parts: Mapping[str, Any], recipe: Mapping[str, Any]) -> str:
         if parts.get("weekday"):
@@ -410,15 +413,16 @@ class _Resolver:
         unit = str(recipe.get("unit"))
         step = {"past": -1, "future": 1}.get(str(cue), 0)
         told = self.told
-        if cue in ("that", "following") and unit in ("Y", "M") and told and (unit == "Y" or told[1] != "Y"):
-            # "later that year", "the following month": the period told last (#3)
-            moved, _ = _move(told[0], 1 if cue == "following" else 0, unit)
+        shift = {"that": 0, "following": 1, "preceding": -1}.get(str(cue))
+        if shift is not None and unit in ("Y", "M") and told and (unit == "Y" or told[1] != "Y"):
+            # "later that year", "the following month", "the previous year": from the period told last (#3)
+            moved, _ = _move(told[0], shift, unit)
             return _at_granularity(moved, unit), True, direction
         if cue == "that" and self.anchor is not None:
             # "that day", "that week": the period of the day being told, not the document's
             return _at_granularity(self.anchor, unit), True, direction
-        if cue == "following":
-            step = 1
+        if cue in ("following", "preceding"):
+            step = 1 if cue == "following" else -1
         if self.dct is None:
             return _unknown(unit), False, direction
         if unit == "DE":
@@ -486,7 +490,13 @@ class _Resolver:
         return day.isoformat(), anchored, direction
 
     def _calendar(
-        self, parts: Mapping[str, Any], recipe: Mapping[str, Any], cue: Any, direction: str | None
+        self,
+        parts: Mapping[str, Any],
+        recipe: Mapping[str, Any],
+        cue: Any,
+        direction: str | None,
+        *,
+        anaphoric: bool = False,
     ) -> tuple[str, bool, str | None]:
         dct = self.dct
         year, month, day, weekday = (
@@ -551,6 +561,9 @@ class _Resolver:
                 self.previous + dt.timedelta(days=(weekday - self.previous.isoweekday()) % 7),
                 True,
             )
+        elif weekday is not None and anaphoric and self.anchor is not None:
+            # "the previous Friday": the one before the day being told (#3)
+            base, anchored = _weekday_date(self.anchor, int(weekday), cue, None), True
         elif weekday is not None:
             if dct is None:
                 return f"XXXX-WXX-{weekday}" + time, False, direction
