@@ -71,6 +71,8 @@ def found(text: str, dct: str | None = None) -> list[tuple[str, str]]:
             "1998-04-18",
             [("1995", "1995"), ("the previous year", "1994")],
         ),
+        # the full stop of "Mr." ends no clause: the tense after it still counts
+        ("On Friday, Mr. Smith will announce his plans.", "1998-08-05", [("Friday", "1998-08-07")]),
         # a clock hour and its part of the day
         ("He will leave at 4 in the morning.", "2000-04-05", [("4 in the morning", "2000-04-05T04:00")]),
         ("They met at 8 in the evening.", "1998-08-07", [("8 in the evening", "1998-08-07T20:00")]),

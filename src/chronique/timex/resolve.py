@@ -52,20 +52,35 @@ _TIME_UNITS = {"H": "H", "TM": "M", "S": "S"}
 _CLOCK_GAP = 4
 
 
-def _clause(text: str, start: int, end: int) -> tuple[int, int]:
+_WORD_BEFORE = re.compile(r"(\w+)$")
+
+
+def _sentence_ends(text: str, lo: int, hi: int, abbreviations: frozenset[str]) -> list[re.Match[str]]:
+    """Sentence ends between `lo` and `hi`; the full stop of an abbreviation ("Mr.", "vs.") is none."""
+    ends = []
+    for m in _SENTENCE_END.finditer(text, lo, hi):
+        if m.group(0) == "." and abbreviations:
+            word = _WORD_BEFORE.search(text, max(0, m.start() - 12), m.start())
+            if word and word[1] in abbreviations:
+                continue
+        ends.append(m)
+    return ends
+
+
+def _clause(text: str, start: int, end: int, abbreviations: frozenset[str] = frozenset()) -> tuple[int, int]:
     lo = max(0, start - CUE_WINDOW)
     hi = min(len(text), end + CUE_WINDOW)
-    for m in _SENTENCE_END.finditer(text, lo, start):
+    for m in _sentence_ends(text, lo, start, abbreviations):
         lo = m.end()
-    stop = _SENTENCE_END.search(text, end, hi)
-    if stop:
-        hi = stop.start()
+    stops = _sentence_ends(text, end, hi, abbreviations)
+    if stops:
+        hi = stops[0].start()
     return lo, hi
 
 
 def direction_of(text: str, span: Span, g: Grammar) -> str | None:
     """`past`, `future` or None from the tense cues nearest to `span` in its clause."""
-    lo, hi = _clause(text, span.start, span.end)
+    lo, hi = _clause(text, span.start, span.end, frozenset(g.settings.get("abbreviations", ())))
     found: list[tuple[float, int, int, str]] = []  # weighted distance, priority, start, concept
     futures: list[tuple[int, int]] = []
     for cue in g.tenses:
