@@ -73,6 +73,9 @@ def found(text: str, dct: str | None = None) -> list[tuple[str, str]]:
         ),
         # the full stop of "Mr." ends no clause: the tense after it still counts
         ("On Friday, Mr. Smith will announce his plans.", "1998-08-05", [("Friday", "1998-08-07")]),
+        # a holiday counted from a weekday rule: the Tuesday after the first Monday of November
+        ("Polls close on Election Day.", "1998-10-26", [("Election Day", "1998-11-03")]),
+        ("Polls close on Election Day.", "2000-10-20", [("Election Day", "2000-11-07")]),
         # a clock hour and its part of the day
         ("He will leave at 4 in the morning.", "2000-04-05", [("4 in the morning", "2000-04-05T04:00")]),
         ("They met at 8 in the evening.", "1998-08-07", [("8 in the evening", "1998-08-07T20:00")]),

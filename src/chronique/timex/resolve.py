@@ -266,10 +266,15 @@ def _easter(year: int) -> dt.date:
 
 def holiday_date(rule: str, year: int) -> dt.date | None:
     """The day of a holiday rule in `year`: "12-25" (fixed), "11-W4-4" (4th Thursday of November),
-    "05-WL-1" (last Monday of May), "EASTER+1" (days after Easter Sunday)."""
+    "05-WL-1" (last Monday of May), "EASTER+1" (days after Easter Sunday); "+n" after a weekday rule
+    counts days from it ("11-W1-1+1": the Tuesday after the first Monday of November)."""
     try:
         if rule.startswith("EASTER"):
             return _easter(year) + dt.timedelta(days=int(rule[6:] or 0))
+        shifted = re.fullmatch(r"(\d\d-W[\dL]-\d)([+-]\d+)", rule)
+        if shifted:
+            day = holiday_date(shifted[1], year)
+            return None if day is None else day + dt.timedelta(days=int(shifted[2]))
         if "-W" in rule:
             month_text, nth, weekday_text = rule.split("-")
             month, weekday = int(month_text), int(weekday_text)
