@@ -76,6 +76,9 @@ def found(text: str, dct: str | None = None) -> list[tuple[str, str]]:
         # a holiday counted from a weekday rule: the Tuesday after the first Monday of November
         ("Polls close on Election Day.", "1998-10-26", [("Election Day", "1998-11-03")]),
         ("Polls close on Election Day.", "2000-10-20", [("Election Day", "2000-11-07")]),
+        # the present of a scheduled act, plural subject too, is ahead; "did not meet" is not
+        ("The two leaders meet Monday in London.", "1998-05-01", [("Monday", "1998-05-04")]),
+        ("The two leaders did not meet Monday.", "1998-05-01", [("Monday", "1998-04-27")]),
         # a clock hour and its part of the day
         ("He will leave at 4 in the morning.", "2000-04-05", [("4 in the morning", "2000-04-05T04:00")]),
         ("They met at 8 in the evening.", "1998-08-07", [("8 in the evening", "1998-08-07T20:00")]),
