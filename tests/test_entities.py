@@ -351,6 +351,8 @@ def test_unknown_person_chain_and_stable_id() -> None:
         ("Donald Trump said Kim was ready to talk.", 0),
         # Another Kim is named: "Kim" alone may be either.
         ("Kim Jong Un sent Kim Yong Chol to Washington. Kim met Donald Trump.", 1),
+        # A headline before the full name, ending the line: his too.
+        ("Donald Trump met Kim\n\nDonald Trump met Kim Jong Un in Singapore.", 2),
     ],
 )
 def test_a_short_name_is_the_person_named_in_full_and_no_one_else(text: str, kims: int) -> None:

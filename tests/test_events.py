@@ -792,3 +792,13 @@ def test_a_time_and_a_place_in_quoted_words_are_not_those_of_the_saying() -> Non
     doc = build(text, timex={"le 12 juin": "2023-06-12", "mardi": "2023-05-09"})
     statements = [e for e in events(doc) if e["type"] == "statement"]
     assert [(e["date"], e["place"]) for e in statements] == [("2023-05-09", "Paris")]
+
+
+def test_two_pairs_that_share_one_person_are_two_meetings() -> None:
+    text = (
+        "Emmanuel Macron et Olaf Scholz se sont rencontrés à Berlin mardi. "
+        "Ce sommet prépare une rencontre entre Olaf Scholz et Joe Biden."
+    )
+    doc = build(text, timex={"mardi": "2023-05-09"})
+    meetings = sorted(e["participants"] for e in events(doc) if e["type"] in ("meeting", "summit"))
+    assert meetings == [["Emmanuel Macron", "Olaf Scholz"], ["Joe Biden", "Olaf Scholz"]]

@@ -606,7 +606,7 @@ def _short_names(text: str, chosen: list[_Candidate]) -> list[_Candidate]:
     for entity in found.values():
         for short in entity.short:
             own = [name_key(n) for n in entity.all_names()]
-            words = re.compile(rf"\b{re.escape(short)}\b(?:[\s-]+([A-Z][\w'’.-]*))?")
+            words = re.compile(rf"\b{re.escape(short)}\b(?:[ \t-]+([A-Z][\w'’.-]*))?")
             spots = []
             for match in words.finditer(text):
                 name = name_key(text[match.start() : match.end()])

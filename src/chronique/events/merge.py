@@ -134,6 +134,11 @@ def _shared(ours: set[str], theirs: set[str]) -> set[str]:
     return {key for key in ours for other in theirs if acts_for(key) & acts_for(other)}
 
 
+def _nested(ours: set[str], theirs: set[str]) -> bool:
+    """True when one group of participants holds the other (a leader standing for his state)."""
+    return len(_shared(ours, theirs)) == len(ours) or len(_shared(theirs, ours)) == len(theirs)
+
+
 def _compatible(event: Event, mention: Mention) -> bool:
     if family(mention.type) not in {family(m.type) for m in event.mentions}:
         return False
@@ -152,6 +157,10 @@ def _compatible(event: Event, mention: Mention) -> bool:
     # visit told in one sentence with a different person named in each clause.
     # "l'incendie", "the meeting": a definite mention names the event already told, whoever is around it.
     if ours and theirs and not _shared(ours, theirs) and not same_sentence and not mention.definite:
+        return False
+    if len(ours) >= 2 and len(theirs) >= 2 and not same_sentence and not _nested(ours, theirs):
+        # "a summit of Kim and Moon … preparing the ground for a meeting between Kim and Trump": two
+        # pairs that share one person are two events.
         return False
     date = event.date
     if date is not None and mention.date is not None and not date.compatible(mention.date):
