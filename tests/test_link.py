@@ -1054,3 +1054,38 @@ def test_a_report_dated_by_its_document_joins_the_event_of_the_days_before_acros
         events=[{"trigger": "sommet", "place": hanoi, "date": "2019-04-01", "provenance": "metadata"}],
     )
     assert len(link_documents([summit, later], resolver=None).clusters) == 2
+
+
+def test_one_persons_journey_is_a_meeting_of_several_only_where_they_met() -> None:
+    seoul = {"entity_id": "seoul", "name": "Seoul"}
+    journey = doc(
+        "Poutine doit se rendre à Séoul dans l'après-midi.",
+        source="journey",
+        published="2019-06-29",
+        events=[
+            {
+                "trigger": "rendre",
+                "type": "visit",
+                "participants": [PUTIN],
+                "place": seoul,
+                "date": "2019-06-29",
+            }
+        ],
+    )
+    meeting = doc(
+        "Putin and Erdogan met at the border.",
+        source="meeting",
+        lang="en",
+        published="2019-06-30",
+        events=[{"trigger": "met", "date": "2019-06-30", "provenance": "metadata"}],
+    )
+    assert len(link_documents([journey, meeting], resolver=None).clusters) == 2
+    # Where the meeting took place, the journey there is the same event.
+    there = doc(
+        "Putin and Erdogan met in Seoul.",
+        source="there",
+        lang="en",
+        published="2019-06-30",
+        events=[{"trigger": "met", "place": seoul, "date": "2019-06-30", "provenance": "metadata"}],
+    )
+    assert len(link_documents([journey, there], resolver=None).clusters) == 1

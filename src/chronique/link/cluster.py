@@ -519,6 +519,8 @@ class Linker:
             return None  # nobody in common to tell: only the same place links a mention naming nobody
         if shared < need:
             return None
+        if not self._journey_fits(m, cluster):
+            return None
         place = m.place
         if (
             place is not None
@@ -548,6 +550,19 @@ class Linker:
             ):
                 return None
         return score + 0.001 * min(len(cluster.members), 100)
+
+    @staticmethod
+    def _journey_fits(m: EventMention, cluster: Cluster) -> bool:
+        """One person's journey ("doit se rendre à Séoul") is a meeting of several only where they met:
+        `m` needs a member of its own kind, or one of the other kind at its very place."""
+
+        def lone(o: EventMention) -> bool:
+            return o.type == "visit" and len(o.participants) == 1
+
+        def same_place(o: EventMention) -> bool:
+            return o.place is not None and m.place is not None and o.place.entity_id == m.place.entity_id
+
+        return any(lone(o) == lone(m) or same_place(o) for o in cluster.members)
 
     # -- adding ---------------------------------------------------------------------------------------
 
