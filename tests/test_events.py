@@ -802,3 +802,12 @@ def test_two_pairs_that_share_one_person_are_two_meetings() -> None:
     doc = build(text, timex={"mardi": "2023-05-09"})
     meetings = sorted(e["participants"] for e in events(doc) if e["type"] in ("meeting", "summit"))
     assert meetings == [["Emmanuel Macron", "Olaf Scholz"], ["Joe Biden", "Olaf Scholz"]]
+
+
+def test_words_quoted_inside_a_clause_do_not_end_it() -> None:
+    text = (
+        'Joe Biden and Xi Jinping signed a declaration in which Biden reaffirmed his "firm commitment," '
+        "while Xi committed to provide guarantees to Germany."
+    )
+    (agreement,) = [e for e in events(build(text, lang="en")) if e["type"] == "agreement"]
+    assert agreement["place"] is None  # Germany is in the clause on the declaration, not the signing's

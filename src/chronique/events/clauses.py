@@ -141,13 +141,18 @@ def _regions(
             antecedent = len(text[:begin].rstrip(" ,\t\n"))
             found.append(Region(begin, quotes[begin], kind, antecedent))
             continue
-        limit = starts[n + 1][0] if n + 1 < len(starts) else sentence.end
+        # Words quoted inside the clause are part of it ("in which Kim reaffirmed his "firm commitment,"
+        # while Trump committed to …"): the clause runs on after them.
+        limit = next((b for b, _, k in starts[n + 1 :] if k != "quote"), sentence.end)
         end = begin
         while True:
             boundary = _BOUNDARY.search(text, end + 1, limit)
             if boundary is None:
                 end = limit
                 break
+            if boundary.start() in quotes:
+                end = quotes[boundary.start()] - 1
+                continue
             skip = _interjection(text, boundary.start(), timexes) if boundary.group() == "," else None
             if skip is None or skip >= limit:
                 end = boundary.start()
