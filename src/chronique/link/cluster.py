@@ -559,10 +559,10 @@ class Linker:
         def lone(o: EventMention) -> bool:
             return o.type == "visit" and len(o.participants) == 1
 
-        def same_place(o: EventMention) -> bool:
-            return o.place is not None and m.place is not None and o.place.entity_id == m.place.entity_id
-
-        return any(lone(o) == lone(m) or same_place(o) for o in cluster.members)
+        if m.place is not None and m.place.entity_id in cluster.place_ids:
+            return True
+        kind = lone(m)
+        return any(lone(o) == kind for o in cluster.members)
 
     # -- adding ---------------------------------------------------------------------------------------
 
