@@ -606,13 +606,14 @@ def _short_names(text: str, chosen: list[_Candidate]) -> list[_Candidate]:
     for entity in found.values():
         for short in entity.short:
             own = [name_key(n) for n in entity.all_names()]
-            words = re.compile(rf"\b{re.escape(short)}\b(?:[ \t-]+([A-Z][\w'’.-]*))?")
+            words = re.compile(rf"\b{re.escape(short)}\b(?:[ \t-]+(\w[\w'’.-]*))?")
             spots = []
             for match in words.finditer(text):
+                followed = bool(match.group(1)) and match.group(1)[0].isupper()  # by a name's next word
                 name = name_key(text[match.start() : match.end()])
-                if match.group(1) and not any(o.startswith(name) for o in own):
+                if followed and not any(o.startswith(name) for o in own):
                     break  # "Kim Yong Chol": another person the document names so
-                if not match.group(1):
+                if not followed:
                     spots.append((match.start(), match.start() + len(short)))
             else:
                 for start, end in spots:

@@ -99,13 +99,13 @@ EXPLANATION_MIN_WORDS = 4
 
 
 def _explanation_start(text: str, sentence: Span) -> int | None:
-    """Where the first colon that follows a clause of the sentence stands (outside quotes)."""
+    """Where the first colon that follows a clause of the sentence stands (outside quotations)."""
+    quotes = _quotations(text, sentence)
     for match in re.finditer(r"\s:\s|:\s", text[sentence.start : sentence.end]):
         start = sentence.start + match.start()
-        before = text[sentence.start : start]
-        if before.count("«") > before.count("»") or before.count("“") > before.count("”"):
-            continue  # inside a quotation
-        if len(before.split()) >= EXPLANATION_MIN_WORDS:
+        if any(lo < start < hi for lo, hi in quotes.items()):
+            continue
+        if len(text[sentence.start : start].split()) >= EXPLANATION_MIN_WORDS:
             return start
     return None
 
