@@ -61,18 +61,9 @@ def _copy(doc: Document, index: int) -> Document:
 
 def base_documents() -> list[Document]:
     """The examples, read and run through every installed per-document stage."""
-    from chronique.ingest import process
-    from chronique.pipeline import Pipeline
-    from chronique.readers import read
+    from chronique.evaluate.timeline import pipeline_documents
 
-    pipeline = Pipeline.default()
-    docs = []
-    for item in read([EXAMPLES]):
-        if isinstance(item, Document):
-            out = process(item, pipeline)
-            if isinstance(out, Document):
-                docs.append(out)
-    return docs
+    return pipeline_documents([EXAMPLES])
 
 
 def corpus(base: list[Document], size: int) -> list[Document]:

@@ -770,11 +770,17 @@ def test_a_year_in_a_name_dates_nothing() -> None:
 RUSSIA = {"entity_id": "russia", "name": "Russia"}
 
 
-def test_ambiguous_mentions_are_settled_together_by_one_publication_window() -> None:
-    def meeting(date: str, source: str) -> Document:
+LAST_YEAR = {"kind": "relunit", "cue": "past", "unit": "Y"}
+
+
+def _sochi_story() -> tuple[list[Document], Document]:
+    """Two meetings in Sochi that fell on a Wednesday, a ceasefire, and an undated report that only the
+    ceasefire tells which of the two meetings it reports."""
+
+    def meeting(date: str) -> Document:
         return doc(
             "Putin and Erdogan met in Sochi.",
-            source=source,
+            source=date,
             lang="en",
             events=[{"trigger": "met", "place": SOCHI, "date": date}],
         )
@@ -787,14 +793,8 @@ def test_ambiguous_mentions_are_settled_together_by_one_publication_window() -> 
             {"trigger": "agreed", "type": "agreement", "participants": [RUSSIA, TURKEY], "date": "2020-03-05"}
         ],
     )
-    text = "Putin hosted Erdogan on Wednesday in Sochi. Last year, Turkey and Russia reached a ceasefire."
-    last_year = {
-        "value": "XXXX",
-        "direction": "past",
-        "recipe": {"kind": "relunit", "cue": "past", "unit": "Y"},
-    }
     undated = doc(
-        text,
+        "Putin hosted Erdogan on Wednesday in Sochi. Last year, Turkey and Russia reached a ceasefire.",
         source="undated",
         lang="en",
         events=[
@@ -806,23 +806,25 @@ def test_ambiguous_mentions_are_settled_together_by_one_publication_window() -> 
                 "timex": "Last year",
             },
         ],
-        timexes=[("Wednesday", weekday(3, "past")), ("Last year", last_year)],
+        timexes=[
+            ("Wednesday", weekday(3, "past")),
+            ("Last year", {"value": "XXXX", "direction": "past", "recipe": LAST_YEAR}),
+        ],
     )
+    return [meeting("2017-05-03"), meeting("2021-09-29"), ceasefire], undated
+
+
+def test_ambiguous_mentions_are_settled_together_by_one_publication_window() -> None:
+    (spring, autumn, ceasefire), undated = _sochi_story()
     # Both meetings in Sochi fell on a Wednesday: the meeting alone cannot tell which it is.
-    docs = [meeting("2017-05-03", "2017"), meeting("2021-09-29", "2021"), ceasefire, undated]
-    result = link_documents(docs, resolver=None)
+    result = link_documents([spring, autumn, ceasefire, undated], resolver=None)
     date = result.borrowed[undated.id]
     assert (date.value, date.provenance) == ("2021-09-29", Provenance.CORPUS)
-    assert sorted(
-        m.doc_id
-        for m in result.clusters[
-            result.state.linker.cluster_of[f"{undated.id}:{text.index('hosted')}"]
-        ].members
-    ) == sorted([docs[1].id, undated.id])
+    hosted = f"{undated.id}:{undated.text.index('hosted')}"
+    members = result.clusters[result.state.linker.cluster_of[hosted]].members
+    assert sorted(m.doc_id for m in members) == sorted([autumn.id, undated.id])
     # Without the ceasefire nothing tells the two Wednesdays apart: no date.
-    alone = link_documents(
-        [meeting("2017-05-03", "2017"), meeting("2021-09-29", "2021"), undated], resolver=None
-    )
+    alone = link_documents([spring, autumn, undated], resolver=None)
     assert undated.id not in alone.borrowed
 
 
@@ -947,50 +949,6 @@ def test_an_undated_lead_is_the_event_its_article_speaks_of() -> None:
     # Speaking of what both reports speak of, or of neither, tells nothing: no date.
     for other in (undated("Idleb et Jérusalem", [idlib, jerusalem]), undated("Moscou", [MOSCOW])):
         assert other.id not in link_documents([*reports, other], resolver=None).borrowed
-
-
-def _sochi_story() -> tuple[list[Document], Document]:
-    """Two meetings in Sochi that fell on a Wednesday, a ceasefire, and an undated report that only the
-    ceasefire tells which of the two meetings it reports."""
-
-    def meeting(date: str) -> Document:
-        return doc(
-            "Putin and Erdogan met in Sochi.",
-            source=date,
-            lang="en",
-            events=[{"trigger": "met", "place": SOCHI, "date": date}],
-        )
-
-    ceasefire = doc(
-        "Russia and Turkey agreed a ceasefire in Moscow.",
-        source="ceasefire",
-        lang="en",
-        events=[
-            {"trigger": "agreed", "type": "agreement", "participants": [RUSSIA, TURKEY], "date": "2020-03-05"}
-        ],
-    )
-    undated = doc(
-        "Putin hosted Erdogan on Wednesday in Sochi. Last year, Turkey and Russia reached a ceasefire.",
-        source="undated",
-        lang="en",
-        events=[
-            {"trigger": "hosted", "place": SOCHI, "timex": "Wednesday"},
-            {
-                "trigger": "reached",
-                "type": "agreement",
-                "participants": [TURKEY, RUSSIA],
-                "timex": "Last year",
-            },
-        ],
-        timexes=[
-            ("Wednesday", weekday(3, "past")),
-            ("Last year", {"value": "XXXX", "direction": "past", "recipe": LAST_YEAR}),
-        ],
-    )
-    return [meeting("2017-05-03"), meeting("2021-09-29"), ceasefire], undated
-
-
-LAST_YEAR = {"kind": "relunit", "cue": "past", "unit": "Y"}
 
 
 @pytest.mark.parametrize("order", list(itertools.permutations(range(4))))

@@ -20,17 +20,9 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 @pytest.fixture(scope="module")
 def examples() -> list[Document]:
     """The examples, read and run through every per-document stage."""
-    from chronique.ingest import process
-    from chronique.pipeline import Pipeline
-    from chronique.readers import read
+    from chronique.evaluate.timeline import pipeline_documents
 
-    pipeline = Pipeline.default()
-    docs = []
-    for item in read([EXAMPLES]):
-        if isinstance(item, Document):
-            done = process(item, pipeline)
-            if isinstance(done, Document):
-                docs.append(done)
+    docs = pipeline_documents([EXAMPLES])
     assert len(docs) > 10
     return docs
 
